@@ -1,0 +1,35 @@
+"""Navigation by LeadIT's pillars, shared by every page."""
+
+from django.urls import reverse
+
+# (pillar, [(label, url name, url prefix)])
+NAVIGATION = [
+    ("Overview", [("Dashboard", "dashboard", "/"), ("Members", "members:member_list", "/members/")]),
+    (
+        "Pillar 1 · Global Forum",
+        [("Forum activity", "partnerships:forumactivity_list", "/forum/")],
+    ),
+    (
+        "Pillar 2 · Technology transfer",
+        [("Engagements", "partnerships:engagement_list", "/engagements/")],
+    ),
+    (
+        "Pillar 3 · Partnerships",
+        [
+            ("Partnerships", "partnerships:partnership_list", "/partnerships/"),
+            ("Project pipeline", "partnerships:project_list", "/pipeline/"),
+        ],
+    ),
+]
+
+
+def navigation(request):
+    path = request.path
+    sections = []
+    for pillar, links in NAVIGATION:
+        items = []
+        for label, name, prefix in links:
+            active = path == prefix if prefix == "/" else path.startswith(prefix)
+            items.append({"label": label, "url": reverse(name), "active": active})
+        sections.append({"pillar": pillar, "links": items})
+    return {"navigation": sections}

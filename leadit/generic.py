@@ -1,0 +1,244 @@
+"""The one list/detail pattern every section of the tracker uses.
+
+A section's list view sets `model`, `queryset`, `filterset_class` and `columns`; the page and its
+htmx fragment come from one template (`generic/object_list.html`) whose `results` partial is
+returned alone when htmx targets `#results`.
+"""
+
+from urllib.parse import urlencode
+
+import django_filters
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import F, Q
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
+from django.utils.cache import patch_vary_headers
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+
+DEFAULT_PER_PAGE = 25
+MAX_PER_PAGE = 200
+
+
+def wants_fragment(request, target: str) -> bool:
+    """htmx asked for #target; plain, boosted and history-restore requests get the full page."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and htmx.target == target and not htmx.history_restore_request
+
+
+def can(user, action: str, model) -> bool:
+    meta = model._meta
+    return user.has_perm(f"{meta.app_label}.{action}_{meta.model_name}")
+
+
+def keep_queryset(queryset, name, value):
+    """For parameters the view reads itself (paging)."""
+    return queryset
+
+
+class TrackerFilterSet(django_filters.FilterSet):
+    """Base of every section's filters: free-text search, sorting and page size.
+
+    Subclasses define `search_fields` (for `q`) and `sort_fields` (public name -> ORM field).
+    Unknown sort values are ignored, as a spreadsheet user would expect from a bad link.
+    """
+
+    q = django_filters.CharFilter(
+        label="Search", method="search", max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Search…"}),
+    )
+    sort = django_filters.CharFilter(method="sort_by", widget=forms.HiddenInput)
+    per_page = django_filters.NumberFilter(
+        label="Rows per page", method=keep_queryset, field_class=forms.IntegerField,
+        min_value=1, max_value=MAX_PER_PAGE,
+        widget=forms.Select(choices=[("", "25"), (50, "50"), (100, "100"), (200, "200")]),
+    )
+
+    search_fields: tuple[str, ...] = ()
+    sort_fields: dict[str, str] = {}
+    # Parameters that are not shown as removable filter chips.
+    chipless = ("sort", "per_page", "page")
+
+    def search(self, queryset, name, value):
+        query = Q()
+        for field in self.search_fields:
+            query |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(query)
+
+    def sort_by(self, queryset, name, value):
+        field = self.sort_fields.get(value.lstrip("-"))
+        if field is None:
+            return queryset
+        # NULLs ("not disclosed") go last either way; pk keeps pages stable.
+        if value.startswith("-"):
+            return queryset.order_by(F(field).desc(nulls_last=True), "-pk")
+        return queryset.order_by(F(field).asc(nulls_last=True), "pk")
+
+    @property
+    def current_sort(self) -> str:
+        value = self.data.get("sort", "") if self.data else ""
+        return value if value.lstrip("-") in self.sort_fields else ""
+
+    def active_filters(self) -> list[dict]:
+        """One removable chip per filter value in use, each with the URL without it."""
+        if not self.is_bound:
+            return []
+        chips = []
+        data = self.data
+        form = self.form
+        for name, field in form.fields.items():
+            if name in self.chipless:
+                continue
+            values = [v for v in data.getlist(name) if v.strip()] if name in data else []
+            for value in values:
+                remaining = data.copy()
+                remaining.setlist(name, [v for v in values if v != value])
+                remaining.pop("page", None)
+                chips.append(
+                    {
+                        "label": field.label or name,
+                        "value": self._value_label(field, value),
+                        "remove_url": "?" + remaining.urlencode(),
+                    }
+                )
+        return chips
+
+    @staticmethod
+    def _value_label(field, value: str) -> str:
+        choices = getattr(field, "choices", None)
+        if choices is not None:
+            if hasattr(field, "queryset"):
+                key = getattr(field, "to_field_name", None) or "pk"
+                obj = field.queryset.filter(**{key: value}).first() if value else None
+                if obj is not None:
+                    return str(obj)
+            else:
+                for option, label in choices:
+                    if str(option) == value:
+                        return str(label)
+        return value
+
+
+class FilteredListView(FilterView):
+    """A filterable, sortable, paginated list; the `results` partial alone for htmx."""
+
+    template_name = "generic/object_list.html"
+    fragment = "results"
+    columns: list = []
+    summary_template: str | None = None
+    export_url_names: dict[str, str] = {}  # {"CSV": "partnerships:project_export_csv"}
+    create_url_name: str | None = None
+    title: str = ""
+    intro: str = ""
+    strict = True  # an invalid filter shows no rows, never unfiltered ones
+
+    def get_template_names(self) -> list[str]:
+        names = [self.template_name]
+        if wants_fragment(self.request, self.fragment):
+            return [f"{name}#{self.fragment}" for name in names]
+        return names
+
+    def get_paginate_by(self, queryset) -> int:
+        filterset = getattr(self, "filterset", None)
+        if filterset is not None and filterset.is_valid():
+            return filterset.form.cleaned_data.get("per_page") or DEFAULT_PER_PAGE
+        return DEFAULT_PER_PAGE
+
+    def paginate_queryset(self, queryset, page_size):
+        # An out-of-range or malformed page shows the nearest page instead of a 404.
+        paginator = Paginator(queryset, page_size, allow_empty_first_page=True)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = self.filterset
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            title=self.title or self.model._meta.verbose_name_plural.capitalize(),
+            intro=self.intro,
+            columns=self.columns,
+            summary_template=self.summary_template,
+            chips=filterset.active_filters() if filterset.is_valid() else [],
+            current_sort=filterset.current_sort,
+            query_string=query.urlencode(),
+            list_url=self.request.path,
+            exports=[
+                {"label": label, "url": f"{reverse(name)}?{query.urlencode()}"}
+                for label, name in self.export_url_names.items()
+            ],
+            can_add=self.create_url_name and can(self.request.user, "add", self.model),
+            create_url_name=self.create_url_name,
+            verbose_name=self.model._meta.verbose_name,
+            verbose_name_plural=self.model._meta.verbose_name_plural,
+        )
+        return context
+
+    def render_to_response(self, context, **kwargs):
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            kwargs["status"] = 422  # bad filter input: errors shown by the fields, never a 500
+        response = super().render_to_response(context, **kwargs)
+        patch_vary_headers(response, ("HX-Request", "HX-Target"))
+        return response
+
+
+def sort_url(query: QueryDict, key: str, current: str) -> str:
+    """The URL that sorts by `key`, flipping direction when it is already the sort."""
+    params = query.copy()
+    params.pop("page", None)
+    params["sort"] = f"-{key}" if current == key else key
+    return "?" + urlencode(sorted(params.lists()), doseq=True)
+
+
+HIDDEN_FACTS = {"id", "version", "created_at", "updated_at"}
+
+
+def record_facts(obj) -> list[tuple[str, object]]:
+    """(label, display value) for each stored field of a record, links made safe."""
+    facts = []
+    for field in obj._meta.concrete_fields:
+        if field.name in HIDDEN_FACTS:
+            continue
+        value = getattr(obj, field.name)
+        if field.choices and value not in (None, ""):
+            value = getattr(obj, f"get_{field.name}_display")()
+        elif isinstance(value, bool):
+            value = "Yes" if value else "No"
+        elif hasattr(value, "name") and hasattr(value, "code"):  # a django-countries Country
+            value = value.name
+        elif value and field.get_internal_type() == "URLField":
+            value = format_html('<a href="{}" rel="noopener noreferrer">{}</a>', value, value)
+        elif value is not None and field.is_relation and hasattr(value, "get_absolute_url"):
+            value = format_html('<a href="{}">{}</a>', value.get_absolute_url(), value)
+        facts.append((capfirst(field.verbose_name), value))
+    return facts
+
+
+class RecordDetailView(DetailView):
+    """A record's page; `can_change`/`can_delete` tell the template which controls to show."""
+
+    template_name = "generic/object_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        meta = self.model._meta
+        context.update(
+            facts=record_facts(self.object),
+            admin_change_url=f"admin:{meta.app_label}_{meta.model_name}_change",
+            can_change=can(user, "change", self.model),
+            can_delete=can(user, "delete", self.model),
+            verbose_name=self.model._meta.verbose_name,
+            verbose_name_plural=self.model._meta.verbose_name_plural,
+        )
+        return context
+
+
+def require_perm(user, action: str, model) -> None:
+    if not can(user, action, model):
+        raise PermissionDenied(f"You may not {action} {model._meta.verbose_name_plural}.")

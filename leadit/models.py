@@ -1,0 +1,38 @@
+"""Abstract bases shared by the tracker apps (no tables of their own)."""
+
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class TrackedModel(models.Model):
+    """Every tracker record: timestamps, a version for edit conflicts, and an audit trail."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Bumped on every save; forms carry it so a stale edit is refused instead of overwriting.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version += 1
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "version", "updated_at"}
+        super().save(*args, **kwargs)
+
+
+class SourcedModel(TrackedModel):
+    """A record whose facts come from a public source, re-checked now and then."""
+
+    source_url = models.URLField("source", max_length=500, blank=True)
+    last_verified_on = models.DateField(
+        "last verified", null=True, blank=True, help_text="When someone last checked the source."
+    )
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,27 @@
+"""The two roles: Secretariat staff edit everything in the tracker, viewers only read.
+
+Used by data migrations, so it works on the historical app registry it is given. A migration that
+adds a tracker model calls `sync_roles` again so both groups cover it (a test checks that).
+"""
+
+SECRETARIAT = "Secretariat"
+VIEWER = "Viewer"
+TRACKER_APPS = ("members", "partnerships")
+
+
+def sync_roles(apps, schema_editor=None) -> None:
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are normally created after migrate; make them exist now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    tracker = Permission.objects.filter(content_type__app_label__in=TRACKER_APPS)
+    secretariat, _ = Group.objects.get_or_create(name=SECRETARIAT)
+    secretariat.permissions.add(*tracker)
+    viewer, _ = Group.objects.get_or_create(name=VIEWER)
+    viewer.permissions.add(*tracker.filter(codename__startswith="view_"))

@@ -1,0 +1,35 @@
+"""Column specs for the generic list template: what a table shows and how a cell is formatted."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # attribute path on the row, e.g. "sponsor.name"; also the cell's CSS hook
+    label: str
+    sort: str | None = None  # the `sort` parameter value that orders by this column
+    kind: str = "text"  # text | link | money | number | year | date | badge | country | bool
+    unit: str = ""  # shown in the header, e.g. "USD m"
+    link: str | None = None  # path of the object whose URL the cell links to; "" = the row
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in {"money", "number", "year"}
+
+    def value(self, obj):
+        for part in self.key.split("."):
+            if obj is None:
+                return None
+            obj = getattr(obj, part)
+        return obj() if callable(obj) else obj
+
+    def target(self, obj):
+        if self.link is None:
+            return None
+        if self.link == "":  # the row itself
+            return obj
+        for part in self.link.split("."):
+            if obj is None:
+                return None
+            obj = getattr(obj, part)
+        return obj

@@ -1,0 +1,86 @@
+"""Presentation helpers: numbers with units, 'not disclosed', stage badges, table cells."""
+
+from decimal import Decimal
+
+from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.template.defaultfilters import date as date_filter
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from leadit.generic import sort_url
+
+register = template.Library()
+
+NOT_DISCLOSED = mark_safe('<span class="nd">not disclosed</span>')  # a constant, no user text
+
+
+def _number(value, places: int) -> str:
+    value = Decimal(value).quantize(Decimal(1).scaleb(-places)) if places else round(value)
+    return intcomma(f"{value:.{places}f}" if places else int(value))
+
+
+@register.filter
+def money(value, places: int = 1):
+    """USD million with thousands separators; None reads 'not disclosed'."""
+    if value is None or value == "":
+        return NOT_DISCLOSED
+    return _number(value, int(places))
+
+
+@register.filter
+def quantity(value):
+    """A whole number with separators (t CO2e, counts); None reads 'not disclosed'."""
+    if value is None or value == "":
+        return NOT_DISCLOSED
+    return _number(value, 0)
+
+
+@register.filter
+def stage_badge(obj, field: str = "stage"):
+    value = getattr(obj, field)
+    label = getattr(obj, f"get_{field}_display")()
+    return format_html('<span class="badge badge-{}">{}</span>', value, label)
+
+
+@register.simple_tag
+def cell(obj, column):
+    """One table cell's content, formatted by the column's kind."""
+    value = column.value(obj)
+    kind = column.kind
+    if kind == "money":
+        return money(value)
+    if kind == "number":
+        return quantity(value)
+    if kind == "year":
+        return "" if value is None else str(value)
+    if kind == "date":
+        return "" if value is None else date_filter(value, "j M Y")
+    if kind == "badge":
+        field = column.key.split(".")[-1]
+        return stage_badge(obj, field)
+    if kind == "country":
+        return "" if not value else value.name
+    if kind == "bool":
+        return "" if value is None else ("Yes" if value else "No")
+    text = "" if value is None else str(value)
+    target = column.target(obj)
+    url = target.get_absolute_url() if target is not None and text else None
+    if url:
+        return format_html('<a href="{}">{}</a>', url, text)
+    return text
+
+
+@register.simple_tag(takes_context=True)
+def sort_href(context, key: str) -> str:
+    return sort_url(context["request"].GET, key, context.get("current_sort", ""))
+
+
+@register.simple_tag(takes_context=True)
+def aria_sort(context, key: str) -> str:
+    current = context.get("current_sort", "")
+    if current == key:
+        return "ascending"
+    if current == f"-{key}":
+        return "descending"
+    return "none"

@@ -1,0 +1,240 @@
+"""Who LeadIT works with: organisations, memberships, focal points and country profiles.
+
+This app imports nothing from `partnerships`; the dependency runs the other way.
+"""
+
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django_countries.fields import CountryField
+
+from leadit.models import SourcedModel, TrackedModel
+
+
+class Sector(TrackedModel):
+    """An industrial sector, e.g. Iron and steel; `slug` is what the filters take."""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=40, unique=True)
+    position = models.PositiveSmallIntegerField(default=100, help_text="Order in lists and charts.")
+    dac_code = models.CharField(
+        "OECD DAC sector",
+        max_length=5,
+        blank=True,
+        help_text="5-digit CRS purpose code used in IATI exports, e.g. 32169 basic metals.",
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CountryProfile(TrackedModel):
+    """Facts about a country the Secretariat works with, member or recipient."""
+
+    class Region(models.TextChoices):
+        EAST_ASIA_PACIFIC = "east_asia_pacific", "East Asia and Pacific"
+        EUROPE_CENTRAL_ASIA = "europe_central_asia", "Europe and Central Asia"
+        LATIN_AMERICA_CARIBBEAN = "latin_america_caribbean", "Latin America and Caribbean"
+        MIDDLE_EAST_NORTH_AFRICA = "middle_east_north_africa", "Middle East and North Africa"
+        NORTH_AMERICA = "north_america", "North America"
+        SOUTH_ASIA = "south_asia", "South Asia"
+        SUB_SAHARAN_AFRICA = "sub_saharan_africa", "Sub-Saharan Africa"
+
+    class IncomeGroup(models.TextChoices):
+        LOW = "low", "Low income"
+        LOWER_MIDDLE = "lower_middle", "Lower-middle income"
+        UPPER_MIDDLE = "upper_middle", "Upper-middle income"
+        HIGH = "high", "High income"
+
+    class NetZeroStatus(models.TextChoices):
+        LAW = "law", "In law"
+        POLICY = "policy", "In policy document"
+        PLEDGE = "pledge", "Declaration / pledge"
+        PROPOSED = "proposed", "Proposed"
+        NONE = "none", "No target"
+
+    country = CountryField(unique=True)
+    region = models.CharField(max_length=32, choices=Region.choices, db_index=True)
+    income_group = models.CharField(max_length=16, choices=IncomeGroup.choices)
+    is_emde = models.BooleanField(
+        "EMDE", default=False, help_text="Emerging market or developing economy."
+    )
+    net_zero_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    net_zero_status = models.CharField(
+        max_length=10, choices=NetZeroStatus.choices, default=NetZeroStatus.NONE
+    )
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["country"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(net_zero_year__isnull=True) | Q(net_zero_year__range=(2030, 2100)),
+                name="countryprofile_net_zero_year_plausible",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.country.name)
+
+
+class Organisation(SourcedModel):
+    """Any body the Secretariat deals with: government, company, MDB, fund, research institute."""
+
+    class Type(models.IntegerChoices):
+        # IATI OrganisationType codelist (v2.03).
+        GOVERNMENT = 10, "Government"
+        LOCAL_GOVERNMENT = 11, "Local government"
+        OTHER_PUBLIC = 15, "Other public sector"
+        INTERNATIONAL_NGO = 21, "International NGO"
+        NATIONAL_NGO = 22, "National NGO"
+        REGIONAL_NGO = 23, "Regional NGO"
+        PARTNER_COUNTRY_NGO = 24, "Partner country based NGO"
+        PUBLIC_PRIVATE = 30, "Public private partnership"
+        MULTILATERAL = 40, "Multilateral"
+        FOUNDATION = 60, "Foundation"
+        PRIVATE = 70, "Private sector"
+        PRIVATE_PROVIDER_COUNTRY = 71, "Private sector in provider country"
+        PRIVATE_RECIPIENT_COUNTRY = 72, "Private sector in aid recipient country"
+        PRIVATE_THIRD_COUNTRY = 73, "Private sector in third country"
+        ACADEMIC = 80, "Academic, training and research"
+        OTHER = 90, "Other"
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=60, blank=True)
+    org_type = models.PositiveSmallIntegerField(
+        "organisation type", choices=Type.choices, default=Type.PRIVATE
+    )
+    iati_ref = models.CharField(
+        "IATI identifier",
+        max_length=100,
+        blank=True,
+        help_text="{agency}-{number}, e.g. SE-ON-2021004243 or XM-DAC-41301.",
+    )
+    country = CountryField(blank=True, db_index=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    sectors = models.ManyToManyField(Sector, blank=True, related_name="organisations")
+    website = models.URLField(max_length=300, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["iati_ref"], condition=~Q(iati_ref=""), name="organisation_iati_ref_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+
+class MemberQuerySet(models.QuerySet):
+    def current(self, on: datetime.date | None = None):
+        on = on or datetime.date.today()
+        return self.filter(Q(left_on__isnull=True) | Q(left_on__gt=on))
+
+    def former(self, on: datetime.date | None = None):
+        on = on or datetime.date.today()
+        return self.filter(left_on__lte=on)
+
+    def for_list(self):
+        return self.select_related("organisation").order_by("kind", "organisation__name")
+
+
+class Member(SourcedModel):
+    """A LeadIT membership, with its history: joined and (perhaps) left."""
+
+    class Kind(models.TextChoices):
+        COUNTRY = "country", "Country"
+        COMPANY = "company", "Company"
+
+    class Role(models.TextChoices):
+        CO_LEAD = "co_lead", "Co-lead"
+        MEMBER = "member", "Member"
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.PROTECT, related_name="membership"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, db_index=True)
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    joined_on = models.DateField(null=True, blank=True, db_index=True)
+    joined_on_approximate = models.BooleanField(
+        "join date approximate",
+        default=False,
+        help_text="The source gives only the year or a 'by' date.",
+    )
+    joined_at_event = models.CharField(max_length=200, blank=True)
+    left_on = models.DateField(null=True, blank=True)
+    verified = models.BooleanField(
+        default=True, help_text="Membership confirmed in a cited source; unticked means to verify."
+    )
+    net_zero_target_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    interim_target = models.CharField(max_length=300, blank=True)
+    scope3_included = models.BooleanField("scope 3 included", null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "organisation__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True)
+                | Q(joined_on__isnull=True)
+                | Q(left_on__gte=models.F("joined_on")),
+                name="member_left_after_joining",
+            ),
+            models.CheckConstraint(
+                condition=Q(joined_on__isnull=True) | Q(joined_on__gte=datetime.date(2019, 1, 1)),
+                name="member_joined_after_launch",
+            ),
+            models.CheckConstraint(
+                condition=Q(net_zero_target_year__isnull=True)
+                | Q(net_zero_target_year__range=(2030, 2100)),
+                name="member_net_zero_year_plausible",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.organisation.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:member_detail", args=[self.pk])
+
+    @property
+    def is_current(self) -> bool:
+        return self.left_on is None or self.left_on > datetime.date.today()
+
+    @property
+    def status(self) -> str:
+        return "Current" if self.is_current else "Former"
+
+
+class Contact(TrackedModel):
+    """A person at an organisation; focal points are the Secretariat's first call."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="contacts")
+    name = models.CharField(max_length=120)
+    title = models.CharField("job title", max_length=160, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    is_focal_point = models.BooleanField("LeadIT focal point", default=False)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"

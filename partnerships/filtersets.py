@@ -1,0 +1,170 @@
+"""Query parameters of the pipeline and the other partnership-side lists."""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django_countries import countries
+
+from leadit.generic import TrackerFilterSet
+from members.models import CountryProfile, Organisation, Sector
+
+from .models import Engagement, ForumActivity, Partnership, Project, Stage, Technology
+
+YES_NO = (("yes", "Yes"), ("no", "No"))
+MAX_MONEY = 10**9  # USD million: far above any project, low enough for every database
+
+
+def money_filter(field: str, lookup: str, label: str) -> django_filters.NumberFilter:
+    return django_filters.NumberFilter(
+        field_name=field, lookup_expr=lookup, label=label, min_value=0, max_value=MAX_MONEY,
+        widget=forms.NumberInput(attrs={"min": 0, "step": "any", "inputmode": "decimal"}),
+    )
+
+
+def year_filter(lookup: str, label: str) -> django_filters.NumberFilter:
+    return django_filters.NumberFilter(
+        field_name="planned_commissioning_year", lookup_expr=lookup, label=label,
+        field_class=forms.IntegerField, min_value=1990, max_value=2100,
+        widget=forms.NumberInput(attrs={"min": 1990, "max": 2100}),
+    )
+
+
+class ProjectFilterSet(TrackerFilterSet):
+    sector = django_filters.ModelMultipleChoiceFilter(
+        queryset=Sector.objects.all(), to_field_name="slug", label="Sector",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    stage = django_filters.MultipleChoiceFilter(
+        choices=Stage.choices, label="Stage", widget=forms.CheckboxSelectMultiple
+    )
+    country = django_filters.MultipleChoiceFilter(
+        choices=countries, label="Country", widget=forms.SelectMultiple(attrs={"size": 6})
+    )
+    region = django_filters.ChoiceFilter(
+        choices=CountryProfile.Region.choices, label="Region", method="filter_region",
+        empty_label="Any region",
+    )
+    emde = django_filters.ChoiceFilter(
+        choices=YES_NO, label="EMDE", method="filter_emde", empty_label="Any"
+    )
+    sponsor = django_filters.ModelChoiceFilter(
+        queryset=Organisation.objects.only("pk", "name"), label="Sponsor", empty_label="Any sponsor"
+    )
+    partnership = django_filters.ModelChoiceFilter(
+        queryset=Partnership.objects.only("pk", "name", "short_name"), label="Partnership",
+        empty_label="Any partnership",
+    )
+    technology = django_filters.ModelChoiceFilter(
+        queryset=Technology.objects.only("pk", "name", "slug"), to_field_name="slug",
+        label="Technology", empty_label="Any technology",
+    )
+    scale = django_filters.MultipleChoiceFilter(
+        choices=Project.Scale.choices, label="Scale", widget=forms.CheckboxSelectMultiple
+    )
+    capex_min = money_filter("capex_musd", "gte", "Capex from (USD m)")
+    capex_max = money_filter("capex_musd", "lte", "Capex to (USD m)")
+    gap_min = money_filter("financing_gap_musd", "gte", "Financing gap at least (USD m)")
+    abatement_min = django_filters.NumberFilter(
+        field_name="abatement_tco2e", lookup_expr="gte", label="Abatement at least (t CO2e/yr)",
+        min_value=0, max_value=10**12, widget=forms.NumberInput(attrs={"min": 0, "step": "any"}),
+    )
+    year_min = year_filter("gte", "Commissioning from")
+    year_max = year_filter("lte", "Commissioning to")
+
+    search_fields = (
+        "name", "sponsor__name", "sponsor__short_name", "site", "technology__name",
+        "gst_id", "gem_plant_id", "mpp_ref",
+    )
+    sort_fields = {
+        "name": "name",
+        "sponsor": "sponsor__name",
+        "country": "country",
+        "sector": "sector__position",
+        "stage": "stage_rank",
+        "scale": "scale",
+        "capex_musd": "capex_musd",
+        "financing_secured_musd": "financing_secured_musd",
+        "financing_gap_musd": "financing_gap_musd",
+        "abatement_tco2e": "abatement_tco2e",
+        "planned_commissioning_year": "planned_commissioning_year",
+    }
+
+    class Meta:
+        model = Project
+        fields: list[str] = []
+
+    def filter_region(self, queryset, name, value):
+        return queryset.in_region(value)
+
+    def filter_emde(self, queryset, name, value):
+        return queryset.emde(value == "yes")
+
+
+class EngagementFilterSet(TrackerFilterSet):
+    stage = django_filters.MultipleChoiceFilter(
+        choices=Engagement.Stage.choices, widget=forms.CheckboxSelectMultiple
+    )
+    mode = django_filters.ChoiceFilter(choices=Engagement.Mode.choices, empty_label="Any mode")
+    technology = django_filters.ModelChoiceFilter(
+        queryset=Technology.objects.all(), to_field_name="slug", empty_label="Any technology"
+    )
+    sector = django_filters.ModelChoiceFilter(
+        queryset=Sector.objects.all(), to_field_name="slug", empty_label="Any sector"
+    )
+    recipient_country = django_filters.ChoiceFilter(
+        choices=countries, label="Recipient country", empty_label="Any country"
+    )
+    overdue = django_filters.BooleanFilter(
+        label="Next step overdue", method="filter_overdue",
+        widget=forms.Select(choices=[("", "Any"), ("true", "Overdue only")]),
+    )
+
+    search_fields = ("title", "provider__name", "recipient__name", "next_step")
+    sort_fields = {"title": "title", "stage": "stage", "next_step_due": "next_step_due"}
+
+    class Meta:
+        model = Engagement
+        fields: list[str] = []
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        overdue = Q(next_step_due__lt=datetime.date.today(), stage__in=Engagement.ACTIVE_STAGES)
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+
+class PartnershipFilterSet(TrackerFilterSet):
+    kind = django_filters.ChoiceFilter(choices=Partnership.Kind.choices, empty_label="Any kind")
+    status = django_filters.ChoiceFilter(
+        choices=Partnership.Status.choices, empty_label="Any status"
+    )
+    sector = django_filters.ModelChoiceFilter(
+        field_name="sectors", queryset=Sector.objects.all(), to_field_name="slug",
+        empty_label="Any sector", distinct=True,
+    )
+
+    search_fields = ("name", "short_name", "objectives")
+    sort_fields = {"name": "name", "launched_on": "launched_on", "status": "status"}
+
+    class Meta:
+        model = Partnership
+        fields: list[str] = []
+
+
+class ForumActivityFilterSet(TrackerFilterSet):
+    kind = django_filters.ChoiceFilter(
+        choices=ForumActivity.Kind.choices, empty_label="Any kind"
+    )
+    year = django_filters.NumberFilter(
+        field_name="starts_on", lookup_expr="year", field_class=forms.IntegerField,
+        min_value=2019, max_value=2100,
+    )
+
+    search_fields = ("title", "location", "summary")
+    sort_fields = {"title": "title", "starts_on": "starts_on", "kind": "kind"}
+
+    class Meta:
+        model = ForumActivity
+        fields: list[str] = []

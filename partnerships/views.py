@@ -1,0 +1,229 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from leadit.generic import FilteredListView, RecordDetailView, require_perm, wants_fragment
+from leadit.tables import Column
+
+from . import exports
+from .filtersets import (
+    EngagementFilterSet,
+    ForumActivityFilterSet,
+    PartnershipFilterSet,
+    ProjectFilterSet,
+)
+from .forms import StageChangeForm
+from .models import (
+    Assistance,
+    Engagement,
+    Financing,
+    ForumActivity,
+    Participant,
+    Partnership,
+    Project,
+    StageChange,
+)
+
+PROJECT_COLUMNS = [
+    Column("name", "Project", sort="name", kind="link", link=""),
+    Column("sponsor.name", "Sponsor", sort="sponsor"),
+    Column("country", "Country", sort="country", kind="country"),
+    Column("sector.name", "Sector", sort="sector"),
+    Column("stage", "Stage", sort="stage", kind="badge"),
+    Column("capex_musd", "Capex", sort="capex_musd", kind="money", unit="USD m"),
+    Column("financing_gap_musd", "Gap", sort="financing_gap_musd", kind="money", unit="USD m"),
+    Column("abatement_tco2e", "Abatement", sort="abatement_tco2e", kind="number", unit="t CO2e/yr"),
+    Column("commissioning_year", "Comm.", sort="planned_commissioning_year", kind="year"),
+]
+
+
+class ProjectListView(FilteredListView):
+    model = Project
+    queryset = Project.objects.for_list()
+    filterset_class = ProjectFilterSet
+    columns = PROJECT_COLUMNS
+    title = "Project pipeline"
+    intro = "Bankable low-carbon industrial projects the Secretariat follows, from idea to operation."
+    summary_template = "partnerships/includes/pipeline_summary.html"
+    export_url_names = {"CSV": "partnerships:project_export_csv", "Excel": "partnerships:project_export_xlsx"}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["totals"] = self.object_list.totals() if self.filterset.is_valid() else None
+        return context
+
+
+def _filtered_projects(request):
+    filterset = ProjectFilterSet(request.GET, queryset=Project.objects.for_list(), request=request)
+    if not filterset.is_valid():
+        errors = "; ".join(
+            f"{name}: {' '.join(errs)}" for name, errs in filterset.form.errors.items()
+        )
+        return None, HttpResponse(
+            f"Some filters are not valid: {errors}", status=422, content_type="text/plain"
+        )
+    return filterset.qs, None
+
+
+def project_export_csv(request):
+    projects, error = _filtered_projects(request)
+    return error or exports.csv_response(projects)
+
+
+def project_export_xlsx(request):
+    projects, error = _filtered_projects(request)
+    return error or exports.xlsx_response(projects)
+
+
+class ProjectDetailView(RecordDetailView):
+    model = Project
+    template_name = "partnerships/project_detail.html"
+
+    def get_queryset(self):
+        return Project.objects.select_related(
+            "sponsor", "sector", "technology", "partnership", "working_group"
+        ).prefetch_related(
+            Prefetch("financing", queryset=Financing.objects.select_related("provider")),
+            Prefetch(
+                "stage_changes",
+                queryset=StageChange.objects.select_related("recorded_by").order_by(
+                    "changed_on", "pk"
+                ),
+            ),
+            Prefetch(
+                "engagements",
+                queryset=Engagement.objects.select_related("provider", "recipient"),
+            ),
+            Prefetch("assistance", queryset=Assistance.objects.select_related("provider")),
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(stage_context(self.request, self.object))
+        return context
+
+
+def stage_context(request, project, form=None) -> dict:
+    can_move = request.user.has_perm("partnerships.change_project")
+    if can_move and form is None and project.stage != Project.Stage.CANCELLED:
+        form = StageChangeForm(project=project)
+    return {"project": project, "object": project, "stage_form": form, "can_move_stage": can_move}
+
+
+@require_POST
+@vary_on_headers("HX-Request", "HX-Target")
+def project_move_stage(request, pk):
+    """The stage control on a project page: writes a StageChange; htmx swaps #stage."""
+    project = get_object_or_404(Project, pk=pk)
+    require_perm(request.user, "change", Project)
+    form = StageChangeForm(request.POST, project=project)
+    status = 200
+    if form.is_valid():
+        try:
+            project.move_to_stage(
+                form.cleaned_data["to_stage"],
+                on=form.cleaned_data["changed_on"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error("changed_on" if field == "on" else "to_stage", errors)
+            status = 422
+        else:
+            messages.success(request, f"Moved to {project.get_stage_display()}.")
+            form = None
+    else:
+        status = 422
+    if not wants_fragment(request, "stage"):
+        if status == 200:
+            return redirect(project)
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(project)
+    project = Project.objects.prefetch_related("stage_changes__recorded_by").get(pk=pk)
+    return render(
+        request,
+        "partnerships/project_detail.html#stage",
+        stage_context(request, project, form),
+        status=status,
+    )
+
+
+class EngagementListView(FilteredListView):
+    model = Engagement
+    queryset = Engagement.objects.select_related("provider", "recipient", "technology").order_by(
+        "title", "pk"
+    )
+    filterset_class = EngagementFilterSet
+    title = "Technology-transfer engagements"
+    columns = [
+        Column("title", "Engagement", sort="title", kind="link", link=""),
+        Column("provider.name", "Provider"),
+        Column("recipient.name", "Recipient"),
+        Column("recipient_country", "Country", kind="country"),
+        Column("stage", "Stage", sort="stage", kind="badge"),
+        Column("next_step_due", "Next step due", sort="next_step_due", kind="date"),
+    ]
+
+
+class EngagementDetailView(RecordDetailView):
+    model = Engagement
+    queryset = Engagement.objects.select_related(
+        "provider", "recipient", "technology", "sector", "partnership", "project", "owner"
+    )
+
+
+class PartnershipListView(FilteredListView):
+    model = Partnership
+    queryset = Partnership.objects.order_by("name", "pk")
+    filterset_class = PartnershipFilterSet
+    title = "Industry transition partnerships"
+    columns = [
+        Column("name", "Partnership", sort="name", kind="link", link=""),
+        Column("get_kind_display", "Kind"),
+        Column("status", "Status", sort="status", kind="badge"),
+        Column("launched_on", "Launched", sort="launched_on", kind="date"),
+    ]
+
+
+class PartnershipDetailView(RecordDetailView):
+    model = Partnership
+    template_name = "partnerships/partnership_detail.html"
+
+    def get_queryset(self):
+        return Partnership.objects.prefetch_related(
+            Prefetch("participations", queryset=Participant.objects.select_related("organisation")),
+            "working_groups",
+            "recipient_countries",
+            "sectors",
+            Prefetch("assistance", queryset=Assistance.objects.select_related("provider")),
+            Prefetch("projects", queryset=Project.objects.select_related("sponsor", "sector")),
+        )
+
+
+class AssistanceDetailView(RecordDetailView):
+    model = Assistance
+    queryset = Assistance.objects.select_related("provider", "implementer", "partnership")
+
+
+class ForumActivityListView(FilteredListView):
+    model = ForumActivity
+    queryset = ForumActivity.objects.order_by("-starts_on", "pk")
+    filterset_class = ForumActivityFilterSet
+    title = "Global Forum activity"
+    columns = [
+        Column("title", "Activity", sort="title", kind="link", link=""),
+        Column("get_kind_display", "Kind", sort="kind"),
+        Column("starts_on", "Date", sort="starts_on", kind="date"),
+        Column("location", "Location"),
+    ]
+
+
+class ForumActivityDetailView(RecordDetailView):
+    model = ForumActivity
+    queryset = ForumActivity.objects.select_related("partnership")
