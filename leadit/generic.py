@@ -40,6 +40,12 @@ def keep_queryset(queryset, name, value):
     return queryset
 
 
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole-number filter (years, page sizes): '2.5' is an error, not a silent rounding."""
+
+    field_class = forms.IntegerField
+
+
 class TrackerFilterSet(django_filters.FilterSet):
     """Base of every section's filters: free-text search, sorting and page size.
 
@@ -52,8 +58,8 @@ class TrackerFilterSet(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Search…"}),
     )
     sort = django_filters.CharFilter(method="sort_by", widget=forms.HiddenInput)
-    per_page = django_filters.NumberFilter(
-        label="Rows per page", method=keep_queryset, field_class=forms.IntegerField,
+    per_page = IntegerFilter(
+        label="Rows per page", method=keep_queryset,
         min_value=1, max_value=MAX_PER_PAGE,
         widget=forms.Select(choices=[("", "25"), (50, "50"), (100, "100"), (200, "200")]),
     )
@@ -136,6 +142,11 @@ class FilteredListView(FilterView):
     intro: str = ""
     strict = True  # an invalid filter shows no rows, never unfiltered ones
 
+    @property
+    def filters_ok(self) -> bool:
+        """No filters given, or all of them valid."""
+        return not self.filterset.is_bound or self.filterset.is_valid()
+
     def get_template_names(self) -> list[str]:
         names = [self.template_name]
         if wants_fragment(self.request, self.fragment):
@@ -164,7 +175,7 @@ class FilteredListView(FilterView):
             intro=self.intro,
             columns=self.columns,
             summary_template=self.summary_template,
-            chips=filterset.active_filters() if filterset.is_valid() else [],
+            chips=filterset.active_filters() if self.filters_ok else [],
             current_sort=filterset.current_sort,
             query_string=query.urlencode(),
             list_url=self.request.path,
@@ -180,7 +191,7 @@ class FilteredListView(FilterView):
         return context
 
     def render_to_response(self, context, **kwargs):
-        if self.filterset.is_bound and not self.filterset.is_valid():
+        if not self.filters_ok:
             kwargs["status"] = 422  # bad filter input: errors shown by the fields, never a 500
         response = super().render_to_response(context, **kwargs)
         patch_vary_headers(response, ("HX-Request", "HX-Target"))

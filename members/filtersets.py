@@ -1,7 +1,7 @@
 import django_filters
 from django import forms
 
-from leadit.generic import TrackerFilterSet
+from leadit.generic import IntegerFilter, TrackerFilterSet
 
 from .models import Member
 
@@ -12,9 +12,9 @@ class MemberFilterSet(TrackerFilterSet):
         choices=(("current", "Current"), ("former", "Former")), method="filter_status",
         empty_label="Current and former",
     )
-    joined = django_filters.NumberFilter(
+    joined = IntegerFilter(
         label="Joined in", field_name="joined_on", lookup_expr="year",
-        field_class=forms.IntegerField, min_value=2019, max_value=2100,
+        min_value=2019, max_value=2100,
     )
 
     search_fields = ("organisation__name", "organisation__short_name", "joined_at_event", "notes")

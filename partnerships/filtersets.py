@@ -7,13 +7,19 @@ from django import forms
 from django.db.models import Q
 from django_countries import countries
 
-from leadit.generic import TrackerFilterSet
+from leadit.generic import IntegerFilter, TrackerFilterSet
 from members.models import CountryProfile, Organisation, Sector
 
 from .models import Engagement, ForumActivity, Partnership, Project, Stage, Technology
 
 YES_NO = (("yes", "Yes"), ("no", "No"))
 MAX_MONEY = 10**9  # USD million: far above any project, low enough for every database
+
+
+def profiled_countries() -> list[tuple[str, str]]:
+    """The countries the Secretariat keeps a profile of, by name (one query per form)."""
+    codes = set(CountryProfile.objects.values_list("country", flat=True))
+    return sorted(((code, countries.name(code)) for code in codes), key=lambda item: item[1])
 
 
 def money_filter(field: str, lookup: str, label: str) -> django_filters.NumberFilter:
@@ -23,24 +29,28 @@ def money_filter(field: str, lookup: str, label: str) -> django_filters.NumberFi
     )
 
 
-def year_filter(lookup: str, label: str) -> django_filters.NumberFilter:
-    return django_filters.NumberFilter(
+def year_filter(lookup: str, label: str) -> IntegerFilter:
+    return IntegerFilter(
         field_name="planned_commissioning_year", lookup_expr=lookup, label=label,
-        field_class=forms.IntegerField, min_value=1990, max_value=2100,
+        min_value=1990, max_value=2100,
         widget=forms.NumberInput(attrs={"min": 1990, "max": 2100}),
     )
 
 
 class ProjectFilterSet(TrackerFilterSet):
+    # field_name names the slug too: django-filter matches a multiple choice on to_field_name.
     sector = django_filters.ModelMultipleChoiceFilter(
-        queryset=Sector.objects.all(), to_field_name="slug", label="Sector",
+        field_name="sector__slug", queryset=Sector.objects.all(), to_field_name="slug",
+        label="Sector",
         widget=forms.CheckboxSelectMultiple,
     )
     stage = django_filters.MultipleChoiceFilter(
         choices=Stage.choices, label="Stage", widget=forms.CheckboxSelectMultiple
     )
     country = django_filters.MultipleChoiceFilter(
-        choices=countries, label="Country", widget=forms.SelectMultiple(attrs={"size": 6})
+        choices=profiled_countries, label="Country",
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text="Ctrl/⌘-click to pick several.",
     )
     region = django_filters.ChoiceFilter(
         choices=CountryProfile.Region.choices, label="Region", method="filter_region",
@@ -157,8 +167,8 @@ class ForumActivityFilterSet(TrackerFilterSet):
     kind = django_filters.ChoiceFilter(
         choices=ForumActivity.Kind.choices, empty_label="Any kind"
     )
-    year = django_filters.NumberFilter(
-        field_name="starts_on", lookup_expr="year", field_class=forms.IntegerField,
+    year = IntegerFilter(
+        field_name="starts_on", lookup_expr="year",
         min_value=2019, max_value=2100,
     )
 

@@ -53,7 +53,7 @@ class ProjectListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["totals"] = self.object_list.totals() if self.filterset.is_valid() else None
+        context["totals"] = self.object_list.totals() if self.filters_ok else None
         return context
 
 

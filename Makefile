@@ -1,0 +1,67 @@
+# LeadIT Tracker. `make run` and `make test` are all a fresh machine needs (see README.md).
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+# A Python >= 3.12: $(PYTHON) if given, else the first suitable one on PATH or under pyenv.
+define find_python
+for candidate in $${PYTHON:-} python3.13 python3.12 python3.14 python3 \
+    $$(ls -d $$(pyenv root 2>/dev/null || echo $$HOME/.pyenv)/versions/3.1[2-9]*/bin/python 2>/dev/null | sort -rV); do \
+  [ -n "$$candidate" ] || continue; \
+  if "$$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+    echo "$$candidate"; exit 0; \
+  fi; \
+done; exit 1
+endef
+
+.PHONY: help run test test-sqlite lint fmt fixture migrate clean
+
+help:
+	@echo "make run    set up (virtualenv, dependencies, database, demo data) and serve on 127.0.0.1:$(PORT)"
+	@echo "make test   run the whole test suite (DATABASE_URL picks the database; SQLite by default)"
+	@echo "make lint   ruff and the migrations check;  make fmt  format the code"
+	@echo "make fixture  rebuild fixtures/leadit.json from leadit/demo_data.py"
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@python="$$( $(find_python) )" || { \
+	  echo "Error: LeadIT Tracker needs Python 3.12 or newer, and none was found." >&2; \
+	  echo "Install one (e.g. 'pyenv install 3.13') or point to it: make run PYTHON=/path/to/python3.13" >&2; \
+	  exit 1; }; \
+	if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	  echo "Creating $(VENV) with $$python ($$("$$python" --version))"; \
+	  rm -rf $(VENV) && "$$python" -m venv $(VENV); \
+	fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+migrate: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+
+run: migrate
+	$(PY) manage.py setup_demo
+	@echo "Serving LeadIT Tracker on http://127.0.0.1:$(PORT)/"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(VENV)/.installed
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+fmt: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+fixture: $(VENV)/.installed
+	@rm -f /tmp/leadit-fixture.sqlite3
+	DATABASE_URL=sqlite:////tmp/leadit-fixture.sqlite3 $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=sqlite:////tmp/leadit-fixture.sqlite3 $(PY) manage.py build_fixture
+	@rm -f /tmp/leadit-fixture.sqlite3
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,39 @@
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from leadit.roles import SECRETARIAT, VIEWER
+from members.models import Organisation
+
+DEMO_PASSWORD = "leadit-demo"
+DEMO_USERS = [
+    # username, group, is_staff, full name
+    ("secretariat", SECRETARIAT, True, "Sam Secretariat"),
+    ("viewer", VIEWER, False, "Vera Viewer"),
+]
+
+
+class Command(BaseCommand):
+    help = "Development only: load the demo data into an empty database and create demo users."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("Demo users are for development only (DJANGO_DEBUG=0 is set).")
+        if Organisation.objects.exists():
+            self.stdout.write("Demo data: the database already has data, left as it is.")
+        else:
+            call_command("loaddata", "leadit", verbosity=0)
+            self.stdout.write("Demo data: loaded fixtures/leadit.json.")
+        User = get_user_model()
+        for username, group, is_staff, full_name in DEMO_USERS:
+            first, last = full_name.split()
+            user, _ = User.objects.get_or_create(username=username)
+            user.first_name, user.last_name, user.is_staff = first, last, is_staff
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            user.groups.set([Group.objects.get(name=group)])
+        self.stdout.write(
+            f"Demo users: secretariat (edits) and viewer (reads only), password '{DEMO_PASSWORD}'."
+        )

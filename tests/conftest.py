@@ -1,0 +1,42 @@
+"""Personas (healthchecks style): anonymous, viewer and Secretariat staff, as logged-in clients."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from leadit.roles import SECRETARIAT, VIEWER
+
+
+@pytest.fixture
+def secretariat_user(db, django_user_model):
+    user = django_user_model.objects.create_user("sam", password="unused-in-tests", is_staff=True)
+    user.groups.add(Group.objects.get(name=SECRETARIAT))
+    return user
+
+
+@pytest.fixture
+def viewer_user(db, django_user_model):
+    user = django_user_model.objects.create_user("vera", password="unused-in-tests")
+    user.groups.add(Group.objects.get(name=VIEWER))
+    return user
+
+
+@pytest.fixture
+def staff_client(secretariat_user):
+    client = Client()
+    client.force_login(secretariat_user)
+    return client
+
+
+@pytest.fixture
+def viewer_client(viewer_user):
+    client = Client()
+    client.force_login(viewer_user)
+    return client
+
+
+@pytest.fixture
+def csrf_staff_client(secretariat_user):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(secretariat_user)
+    return client

@@ -1,0 +1,98 @@
+"""The admin is the data-entry tool: every model's changelist and add page work, escape text and
+keep a fixed number of queries however many rows there are."""
+
+import pytest
+from django.contrib import admin
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from members.models import Organisation
+from partnerships.models import Project
+
+from . import factories
+from .factories import FinancingFactory, ProjectFactory
+
+
+def make_rows(n):
+    """n more rows of every tracker model."""
+    for i in range(n):
+        project = ProjectFactory(technology=factories.TechnologyFactory(),
+                                 partnership=factories.PartnershipFactory())
+        FinancingFactory(project=project)
+        factories.StageChangeFactory(project=project, from_stage="", to_stage="fid")
+        factories.MemberFactory()
+        factories.ContactFactory()
+        factories.SectorFactory()
+        factories.CountryProfileFactory(country=["IN", "SE", "DE", "BR", "ZA", "NA", "EG", "MX", "TR", "UZ", "CN", "KE"][i % 12 + (0 if n == 2 else 2)])
+        factories.ParticipantFactory()
+        factories.WorkingGroupFactory()
+        factories.EngagementFactory()
+        factories.AssistanceFactory()
+        factories.ForumActivityFactory()
+
+pytestmark = pytest.mark.django_db
+TRACKER_MODELS = [
+    model for model in admin.site._registry if model._meta.app_label in ("members", "partnerships")
+]
+
+
+def admin_url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def test_every_tracker_model_is_in_the_admin():
+    from django.apps import apps
+
+    for label in ("members", "partnerships"):
+        for model in apps.get_app_config(label).get_models():
+            if not model.__name__.startswith("Historical"):
+                assert model in admin.site._registry, model
+
+
+@pytest.mark.parametrize("model", TRACKER_MODELS, ids=lambda m: m.__name__)
+def test_changelist_and_add_page_open(staff_client, model):
+    assert staff_client.get(admin_url(model, "changelist")).status_code == 200
+    assert staff_client.get(admin_url(model, "add")).status_code == 200
+
+
+def test_project_changelist_filters_by_stage_and_sector(staff_client):
+    ProjectFactory(name="Kept", stage="financing")
+    ProjectFactory(name="Dropped", stage="fid", sector=factories.SectorFactory(slug="cement"))
+    response = staff_client.get(admin_url(Project, "changelist"), {"stage__exact": "financing"})
+    assert b"Kept" in response.content and b"Dropped" not in response.content
+    html = staff_client.get(admin_url(Project, "changelist")).content.decode()
+    assert 'data-filter-title="stage"' in html and 'data-filter-title="sector"' in html
+
+
+def test_project_change_page_has_financing_and_stage_inlines(staff_client):
+    project = ProjectFactory()
+    FinancingFactory(project=project)
+    html = staff_client.get(admin_url(Project, "change", project.pk)).content.decode()
+    assert "financing-TOTAL_FORMS" in html and "stage_changes-TOTAL_FORMS" in html
+
+
+def test_admin_escapes_user_text(staff_client):
+    ProjectFactory(name="<script>alert(1)</script>")
+    html = staff_client.get(admin_url(Project, "changelist")).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+@pytest.mark.parametrize("model", TRACKER_MODELS, ids=lambda m: m.__name__)
+def test_changelist_queries_do_not_grow_with_rows(staff_client, model):
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            staff_client.get(admin_url(model, "changelist"))
+        return len(queries)
+
+    make_rows(2)
+    few = count()
+    make_rows(8)
+    assert model._default_manager.count() >= 10
+    assert count() == few
+
+
+def test_viewer_cannot_open_the_admin(viewer_client):
+    response = viewer_client.get(admin_url(Organisation, "changelist"))
+    assert response.status_code == 302

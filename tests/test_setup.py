@@ -1,0 +1,115 @@
+"""Settings from the environment, the demo fixture, demo users, generated data."""
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from members.models import Member
+from partnerships.models import (
+    Assistance,
+    Engagement,
+    ForumActivity,
+    Partnership,
+    Project,
+    StageChange,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_check(**env):
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, **env},
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_check(DJANGO_DEBUG="0", DJANGO_SECRET_KEY="")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_starts_with_a_secret_key():
+    result = run_check(DJANGO_DEBUG="0", DJANGO_SECRET_KEY="x" * 50, DJANGO_ALLOWED_HOSTS="a.b")
+    assert result.returncode == 0, result.stderr
+
+
+def test_development_needs_no_environment():
+    env = {k: "" for k in ("DJANGO_DEBUG", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS")}
+    assert run_check(**env).returncode == 0
+
+
+@pytest.mark.django_db
+def test_demo_fixture_loads_with_what_the_domain_promises():
+    call_command("loaddata", "leadit", verbosity=0)
+    assert Member.objects.filter(kind="country").count() == 17
+    assert Member.objects.filter(kind="company").count() == 17
+    assert Member.objects.filter(verified=False).count() >= 3  # Denmark, Tata Steel, SAIL...
+    assert Project.objects.count() >= 25
+    assert Engagement.objects.count() >= 8
+    assert Assistance.objects.count() >= 6
+    assert ForumActivity.objects.count() >= 4
+    assert Partnership.objects.filter(name__contains="India–Sweden Industry Transition").exists()
+    # every project has its stage history, ending at its current stage
+    for project in Project.objects.prefetch_related("stage_changes"):
+        assert project.stage_changes.all()[len(project.stage_changes.all()) - 1].to_stage == (
+            project.stage
+        )
+    assert set(Project.objects.values_list("stage", flat=True)) == set(Project.Stage.values)
+
+
+@pytest.mark.django_db
+def test_fixture_amounts_match_financing():
+    call_command("loaddata", "leadit", verbosity=0)
+    stale = {p.pk: (p.financing_secured_musd, p.financing_gap_musd) for p in Project.objects.all()}
+    Project.objects.all().refresh_financing()
+    fresh = {p.pk: (p.financing_secured_musd, p.financing_gap_musd) for p in Project.objects.all()}
+    assert stale == fresh
+
+
+@pytest.mark.django_db
+def test_setup_demo_is_idempotent_and_makes_both_users(django_user_model, settings):
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("setup_demo", stdout=out)
+    call_command("setup_demo", stdout=out)
+    assert "already has data" in out.getvalue()
+    assert "password 'leadit-demo'" in out.getvalue()
+    secretariat = django_user_model.objects.get(username="secretariat")
+    viewer = django_user_model.objects.get(username="viewer")
+    assert secretariat.is_staff and secretariat.has_perm("partnerships.change_project")
+    assert not viewer.is_staff and not viewer.has_perm("partnerships.change_project")
+    assert viewer.has_perm("partnerships.view_project")
+    assert Project.objects.count() >= 25
+
+
+@pytest.mark.django_db
+def test_setup_demo_refuses_in_production(settings):
+    from django.core.management.base import CommandError
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="development only"):
+        call_command("setup_demo", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_generate_demo_data_adds_projects_with_history_and_financing():
+    out = io.StringIO()
+    call_command("generate_demo_data", projects=120, batch_size=50, seed=7, stdout=out)
+    assert Project.objects.count() == 120
+    assert "120 / 120 projects" in out.getvalue() and "Added 120 projects" in out.getvalue()
+    for project in Project.objects.prefetch_related("stage_changes"):
+        changes = list(project.stage_changes.all())
+        assert changes and changes[-1].to_stage == project.stage
+    assert StageChange.objects.count() >= 120
+    stale = list(Project.objects.values_list("pk", "financing_secured_musd", "financing_gap_musd"))
+    Project.objects.all().refresh_financing()
+    assert stale == list(
+        Project.objects.values_list("pk", "financing_secured_musd", "financing_gap_musd")
+    )
