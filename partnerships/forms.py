@@ -10,7 +10,7 @@ class StageChangeForm(forms.Form):
 
     to_stage = forms.ChoiceField(label="New stage", choices=Stage.choices)
     changed_on = forms.DateField(
-        label="Date of the change", widget=forms.DateInput(attrs={"type": "date"})
+        label="Date of the change", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     note = forms.CharField(
         label="Note", max_length=2000, required=False,
