@@ -4,7 +4,10 @@ from django.urls import reverse
 
 # (pillar, [(label, url name, url prefix)])
 NAVIGATION = [
-    ("Overview", [("Dashboard", "dashboard", "/"), ("Members", "members:member_list", "/members/")]),
+    (
+        "Overview",
+        [("Dashboard", "dashboard", "/"), ("Members", "members:member_list", "/members/")],
+    ),
     (
         "Pillar 1 · Global Forum",
         [("Forum activity", "partnerships:forumactivity_list", "/forum/")],

@@ -14,9 +14,9 @@ from django.core.paginator import Paginator
 from django.db.models import F, Q
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
 from django.utils.text import capfirst
-from django.utils.cache import patch_vary_headers
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
@@ -54,13 +54,17 @@ class TrackerFilterSet(django_filters.FilterSet):
     """
 
     q = django_filters.CharFilter(
-        label="Search", method="search", max_length=200,
+        label="Search",
+        method="search",
+        max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Search…"}),
     )
     sort = django_filters.CharFilter(method="sort_by", widget=forms.HiddenInput)
     per_page = IntegerFilter(
-        label="Rows per page", method=keep_queryset,
-        min_value=1, max_value=MAX_PER_PAGE,
+        label="Rows per page",
+        method=keep_queryset,
+        min_value=1,
+        max_value=MAX_PER_PAGE,
         widget=forms.Select(choices=[("", "25"), (50, "50"), (100, "100"), (200, "200")]),
     )
 

@@ -10,7 +10,11 @@ admin.site.index_title = "Data entry"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("", include("members.urls")),

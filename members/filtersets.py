@@ -1,5 +1,4 @@
 import django_filters
-from django import forms
 
 from leadit.generic import IntegerFilter, TrackerFilterSet
 
@@ -7,14 +6,20 @@ from .models import Member
 
 
 class MemberFilterSet(TrackerFilterSet):
-    kind = django_filters.ChoiceFilter(choices=Member.Kind.choices, empty_label="Countries and companies")
+    kind = django_filters.ChoiceFilter(
+        choices=Member.Kind.choices, empty_label="Countries and companies"
+    )
     status = django_filters.ChoiceFilter(
-        choices=(("current", "Current"), ("former", "Former")), method="filter_status",
+        choices=(("current", "Current"), ("former", "Former")),
+        method="filter_status",
         empty_label="Current and former",
     )
     joined = IntegerFilter(
-        label="Joined in", field_name="joined_on", lookup_expr="year",
-        min_value=2019, max_value=2100,
+        label="Joined in",
+        field_name="joined_on",
+        lookup_expr="year",
+        min_value=2019,
+        max_value=2100,
     )
 
     search_fields = ("organisation__name", "organisation__short_name", "joined_at_event", "notes")

@@ -225,7 +225,9 @@ class Member(SourcedModel):
 class Contact(TrackedModel):
     """A person at an organisation; focal points are the Secretariat's first call."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="contacts")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="contacts"
+    )
     name = models.CharField(max_length=120)
     title = models.CharField("job title", max_length=160, blank=True)
     email = models.EmailField(blank=True)

@@ -43,8 +43,14 @@ class StageChangeInline(admin.TabularInline):
 @admin.register(Project)
 class ProjectAdmin(SimpleHistoryAdmin):
     list_display = (
-        "name", "sponsor", "country", "sector", "stage", "capex_musd",
-        "financing_gap_musd", "planned_commissioning_year",
+        "name",
+        "sponsor",
+        "country",
+        "sector",
+        "stage",
+        "capex_musd",
+        "financing_gap_musd",
+        "planned_commissioning_year",
     )
     list_filter = ("stage", "sector", "scale", "technology", "confidence")
     list_select_related = ("sponsor", "sector")
@@ -54,23 +60,61 @@ class ProjectAdmin(SimpleHistoryAdmin):
     inlines = [FinancingInline, StageChangeInline]
     fieldsets = (
         (None, {"fields": ("name", "sponsor", "partnership", "working_group", "description")}),
-        ("Where and what", {"fields": (
-            "country", "site", "sector", "technology", "specific_equipment", "product", "scale",
-            ("capacity", "capacity_unit"),
-        )}),
-        ("Stage and timing", {"fields": (
-            "stage", "status_basis", "planned_fid_year",
-            ("planned_commissioning_year", "revised_commissioning_year"), "actual_start_year",
-            "offtake_status",
-        )}),
-        ("Money and climate", {"fields": (
-            "capex_musd", "capex_note", ("financing_secured_musd", "financing_gap_musd"),
-            "abatement_tco2e", "abatement_basis",
-        )}),
-        ("References and provenance", {"fields": (
-            "gst_id", "gem_plant_id", "mpp_ref", ("qualified", "qualification_reason"),
-            "confidence", "source_url", "last_verified_on", ("version", "updated_at"),
-        )}),
+        (
+            "Where and what",
+            {
+                "fields": (
+                    "country",
+                    "site",
+                    "sector",
+                    "technology",
+                    "specific_equipment",
+                    "product",
+                    "scale",
+                    ("capacity", "capacity_unit"),
+                )
+            },
+        ),
+        (
+            "Stage and timing",
+            {
+                "fields": (
+                    "stage",
+                    "status_basis",
+                    "planned_fid_year",
+                    ("planned_commissioning_year", "revised_commissioning_year"),
+                    "actual_start_year",
+                    "offtake_status",
+                )
+            },
+        ),
+        (
+            "Money and climate",
+            {
+                "fields": (
+                    "capex_musd",
+                    "capex_note",
+                    ("financing_secured_musd", "financing_gap_musd"),
+                    "abatement_tco2e",
+                    "abatement_basis",
+                )
+            },
+        ),
+        (
+            "References and provenance",
+            {
+                "fields": (
+                    "gst_id",
+                    "gem_plant_id",
+                    "mpp_ref",
+                    ("qualified", "qualification_reason"),
+                    "confidence",
+                    "source_url",
+                    "last_verified_on",
+                    ("version", "updated_at"),
+                )
+            },
+        ),
     )
 
     def save_formset(self, request, form, formset, change):
@@ -159,7 +203,13 @@ class EngagementAdmin(SimpleHistoryAdmin):
     list_select_related = ("provider", "recipient", "owner")
     search_fields = ("title", "provider__name", "recipient__name", "next_step")
     autocomplete_fields = (
-        "technology", "sector", "provider", "recipient", "partnership", "working_group", "project",
+        "technology",
+        "sector",
+        "provider",
+        "recipient",
+        "partnership",
+        "working_group",
+        "project",
         "owner",
     )
 
@@ -171,7 +221,11 @@ class AssistanceAdmin(SimpleHistoryAdmin):
     list_select_related = ("partnership", "provider")
     search_fields = ("title", "iati_identifier", "provider__name")
     autocomplete_fields = (
-        "provider", "implementer", "partnership", "working_group", "supported_projects",
+        "provider",
+        "implementer",
+        "partnership",
+        "working_group",
+        "supported_projects",
     )
 
 

@@ -100,7 +100,8 @@ def xlsx_response(queryset) -> FileResponse:
     for row in export_rows(queryset):
         sheet.append(row)
     # Spool to disk past 10 MB so a large export does not sit in memory.
-    buffer = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)
+    # FileResponse closes it once sent.
+    buffer = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)  # noqa: SIM115
     workbook.save(buffer)
     buffer.seek(0)
     return FileResponse(

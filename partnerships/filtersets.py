@@ -24,15 +24,22 @@ def profiled_countries() -> list[tuple[str, str]]:
 
 def money_filter(field: str, lookup: str, label: str) -> django_filters.NumberFilter:
     return django_filters.NumberFilter(
-        field_name=field, lookup_expr=lookup, label=label, min_value=0, max_value=MAX_MONEY,
+        field_name=field,
+        lookup_expr=lookup,
+        label=label,
+        min_value=0,
+        max_value=MAX_MONEY,
         widget=forms.NumberInput(attrs={"min": 0, "step": "any", "inputmode": "decimal"}),
     )
 
 
 def year_filter(lookup: str, label: str) -> IntegerFilter:
     return IntegerFilter(
-        field_name="planned_commissioning_year", lookup_expr=lookup, label=label,
-        min_value=1990, max_value=2100,
+        field_name="planned_commissioning_year",
+        lookup_expr=lookup,
+        label=label,
+        min_value=1990,
+        max_value=2100,
         widget=forms.NumberInput(attrs={"min": 1990, "max": 2100}),
     )
 
@@ -40,7 +47,9 @@ def year_filter(lookup: str, label: str) -> IntegerFilter:
 class ProjectFilterSet(TrackerFilterSet):
     # field_name names the slug too: django-filter matches a multiple choice on to_field_name.
     sector = django_filters.ModelMultipleChoiceFilter(
-        field_name="sector__slug", queryset=Sector.objects.all(), to_field_name="slug",
+        field_name="sector__slug",
+        queryset=Sector.objects.all(),
+        to_field_name="slug",
         label="Sector",
         widget=forms.CheckboxSelectMultiple,
     )
@@ -48,12 +57,15 @@ class ProjectFilterSet(TrackerFilterSet):
         choices=Stage.choices, label="Stage", widget=forms.CheckboxSelectMultiple
     )
     country = django_filters.MultipleChoiceFilter(
-        choices=profiled_countries, label="Country",
+        choices=profiled_countries,
+        label="Country",
         widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text="Ctrl/⌘-click to pick several.",
     )
     region = django_filters.ChoiceFilter(
-        choices=CountryProfile.Region.choices, label="Region", method="filter_region",
+        choices=CountryProfile.Region.choices,
+        label="Region",
+        method="filter_region",
         empty_label="Any region",
     )
     emde = django_filters.ChoiceFilter(
@@ -63,12 +75,15 @@ class ProjectFilterSet(TrackerFilterSet):
         queryset=Organisation.objects.only("pk", "name"), label="Sponsor", empty_label="Any sponsor"
     )
     partnership = django_filters.ModelChoiceFilter(
-        queryset=Partnership.objects.only("pk", "name", "short_name"), label="Partnership",
+        queryset=Partnership.objects.only("pk", "name", "short_name"),
+        label="Partnership",
         empty_label="Any partnership",
     )
     technology = django_filters.ModelChoiceFilter(
-        queryset=Technology.objects.only("pk", "name", "slug"), to_field_name="slug",
-        label="Technology", empty_label="Any technology",
+        queryset=Technology.objects.only("pk", "name", "slug"),
+        to_field_name="slug",
+        label="Technology",
+        empty_label="Any technology",
     )
     scale = django_filters.MultipleChoiceFilter(
         choices=Project.Scale.choices, label="Scale", widget=forms.CheckboxSelectMultiple
@@ -77,15 +92,25 @@ class ProjectFilterSet(TrackerFilterSet):
     capex_max = money_filter("capex_musd", "lte", "Capex to (USD m)")
     gap_min = money_filter("financing_gap_musd", "gte", "Financing gap at least (USD m)")
     abatement_min = django_filters.NumberFilter(
-        field_name="abatement_tco2e", lookup_expr="gte", label="Abatement at least (t CO2e/yr)",
-        min_value=0, max_value=10**12, widget=forms.NumberInput(attrs={"min": 0, "step": "any"}),
+        field_name="abatement_tco2e",
+        lookup_expr="gte",
+        label="Abatement at least (t CO2e/yr)",
+        min_value=0,
+        max_value=10**12,
+        widget=forms.NumberInput(attrs={"min": 0, "step": "any"}),
     )
     year_min = year_filter("gte", "Commissioning from")
     year_max = year_filter("lte", "Commissioning to")
 
     search_fields = (
-        "name", "sponsor__name", "sponsor__short_name", "site", "technology__name",
-        "gst_id", "gem_plant_id", "mpp_ref",
+        "name",
+        "sponsor__name",
+        "sponsor__short_name",
+        "site",
+        "technology__name",
+        "gst_id",
+        "gem_plant_id",
+        "mpp_ref",
     )
     sort_fields = {
         "name": "name",
@@ -127,7 +152,8 @@ class EngagementFilterSet(TrackerFilterSet):
         choices=countries, label="Recipient country", empty_label="Any country"
     )
     overdue = django_filters.BooleanFilter(
-        label="Next step overdue", method="filter_overdue",
+        label="Next step overdue",
+        method="filter_overdue",
         widget=forms.Select(choices=[("", "Any"), ("true", "Overdue only")]),
     )
 
@@ -151,8 +177,11 @@ class PartnershipFilterSet(TrackerFilterSet):
         choices=Partnership.Status.choices, empty_label="Any status"
     )
     sector = django_filters.ModelChoiceFilter(
-        field_name="sectors", queryset=Sector.objects.all(), to_field_name="slug",
-        empty_label="Any sector", distinct=True,
+        field_name="sectors",
+        queryset=Sector.objects.all(),
+        to_field_name="slug",
+        empty_label="Any sector",
+        distinct=True,
     )
 
     search_fields = ("name", "short_name", "objectives")
@@ -164,12 +193,12 @@ class PartnershipFilterSet(TrackerFilterSet):
 
 
 class ForumActivityFilterSet(TrackerFilterSet):
-    kind = django_filters.ChoiceFilter(
-        choices=ForumActivity.Kind.choices, empty_label="Any kind"
-    )
+    kind = django_filters.ChoiceFilter(choices=ForumActivity.Kind.choices, empty_label="Any kind")
     year = IntegerFilter(
-        field_name="starts_on", lookup_expr="year",
-        min_value=2019, max_value=2100,
+        field_name="starts_on",
+        lookup_expr="year",
+        min_value=2019,
+        max_value=2100,
     )
 
     search_fields = ("title", "location", "summary")

@@ -10,10 +10,13 @@ class StageChangeForm(forms.Form):
 
     to_stage = forms.ChoiceField(label="New stage", choices=Stage.choices)
     changed_on = forms.DateField(
-        label="Date of the change", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label="Date of the change",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     note = forms.CharField(
-        label="Note", max_length=2000, required=False,
+        label="Note",
+        max_length=2000,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="What happened, and where it was reported.",
     )

@@ -259,7 +259,9 @@ class ProjectQuerySet(models.QuerySet):
             .values("total")
         )
         money = DecimalField(**MONEY)
-        secured_expr = Coalesce(Subquery(secured, output_field=money), Value(ZERO), output_field=money)
+        secured_expr = Coalesce(
+            Subquery(secured, output_field=money), Value(ZERO), output_field=money
+        )
         updated = self.update(financing_secured_musd=secured_expr)
         self.update(
             financing_gap_musd=Case(
@@ -343,16 +345,27 @@ class Project(SourcedModel):
     capacity = models.DecimalField(max_digits=12, decimal_places=3, null=True, blank=True)
     capacity_unit = models.CharField(max_length=16, choices=CapacityUnit.choices, blank=True)
     capex_musd = models.DecimalField(
-        "capex (USD million)", **MONEY, null=True, blank=True, db_index=True,
+        "capex (USD million)",
+        **MONEY,
+        null=True,
+        blank=True,
+        db_index=True,
         help_text="Total investment in USD million; leave empty when not disclosed.",
     )
     capex_note = models.CharField(
-        "capex as reported", max_length=200, blank=True,
+        "capex as reported",
+        max_length=200,
+        blank=True,
         help_text="Original amount and currency, e.g. 'EUR 6.5 bn total financing (2024)'.",
     )
     abatement_tco2e = models.DecimalField(
-        "abatement (t CO2e per year)", max_digits=14, decimal_places=0, null=True, blank=True,
-        db_index=True, help_text="Expected; leave empty when not disclosed.",
+        "abatement (t CO2e per year)",
+        max_digits=14,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Expected; leave empty when not disclosed.",
     )
     abatement_basis = models.CharField(max_length=200, blank=True)
     planned_fid_year = models.PositiveSmallIntegerField(
@@ -385,7 +398,11 @@ class Project(SourcedModel):
         "secured (USD million)", **MONEY, default=ZERO, editable=False
     )
     financing_gap_musd = models.DecimalField(
-        "financing gap (USD million)", **MONEY, null=True, blank=True, editable=False,
+        "financing gap (USD million)",
+        **MONEY,
+        null=True,
+        blank=True,
+        editable=False,
         db_index=True,
     )
 
@@ -409,9 +426,7 @@ class Project(SourcedModel):
                 condition=Q(capacity__isnull=True) | ~Q(capacity_unit=""),
                 name="project_capacity_has_unit",
             ),
-            models.CheckConstraint(
-                condition=Q(stage__in=Stage.values), name="project_stage_valid"
-            ),
+            models.CheckConstraint(condition=Q(stage__in=Stage.values), name="project_stage_valid"),
             models.UniqueConstraint(
                 fields=["gst_id"], condition=~Q(gst_id=""), name="project_gst_id_unique"
             ),
@@ -491,15 +506,21 @@ class Project(SourcedModel):
                     {"stage": f"The project is already at {locked.get_stage_display()}."}
                 )
             if locked.stage == Stage.CANCELLED:
-                raise ValidationError({"stage": "A cancelled project cannot move to another stage."})
+                raise ValidationError(
+                    {"stage": "A cancelled project cannot move to another stage."}
+                )
             last = locked.stage_changes.order_by("-changed_on", "-pk").first()
             if last and on < last.changed_on:
+                when = f"{last.changed_on:%d %b %Y}"
                 raise ValidationError(
-                    {"on": f"The date cannot be before the last stage change ({last.changed_on:%d %b %Y})."}
+                    {"on": f"The date cannot be before the last stage change ({when})."}
                 )
             locked.stage = stage
             locked._stage_change_details = {
-                "on": on, "note": note, "by": by, "source_url": source_url
+                "on": on,
+                "note": note,
+                "by": by,
+                "source_url": source_url,
             }
             locked.save()
         self.stage, self.version = locked.stage, locked.version
@@ -511,7 +532,9 @@ class Project(SourcedModel):
         entries, previous_year = [], None
         for change in self.stage_changes.all():
             year = change.commissioning_year
-            slip = year - previous_year if year and previous_year and year != previous_year else None
+            slip = (
+                year - previous_year if year and previous_year and year != previous_year else None
+            )
             entries.append({"change": change, "slip": slip})
             previous_year = year or previous_year
         return entries
@@ -548,13 +571,18 @@ class StageChange(models.Model):
     to_stage = models.CharField(max_length=16, choices=Stage.choices)
     changed_on = models.DateField(default=datetime.date.today)
     commissioning_year = models.PositiveSmallIntegerField(
-        "expected commissioning", null=True, blank=True,
+        "expected commissioning",
+        null=True,
+        blank=True,
         help_text="The commissioning year expected at the time of the change.",
     )
     note = models.TextField(blank=True)
     source_url = models.URLField(max_length=500, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -621,7 +649,10 @@ class Financing(TrackedModel):
     provider_kind = models.CharField(max_length=20, choices=ProviderKind.choices, blank=True)
     concessional = models.BooleanField(default=False)
     amount_musd = models.DecimalField(
-        "amount (USD million)", **MONEY, null=True, blank=True,
+        "amount (USD million)",
+        **MONEY,
+        null=True,
+        blank=True,
         help_text="Leave empty when not disclosed.",
     )
     amount_note = models.CharField(
@@ -685,8 +716,12 @@ class Engagement(SourcedModel):
         DISCONTINUED = "discontinued", "Discontinued"
 
     ACTIVE_STAGES = (
-        Stage.IDENTIFIED, Stage.SCOPING, Stage.MATCHMAKING, Stage.NEGOTIATION,
-        Stage.AGREEMENT_SIGNED, Stage.IMPLEMENTATION,
+        Stage.IDENTIFIED,
+        Stage.SCOPING,
+        Stage.MATCHMAKING,
+        Stage.NEGOTIATION,
+        Stage.AGREEMENT_SIGNED,
+        Stage.IMPLEMENTATION,
     )
 
     class Agreement(models.TextChoices):
@@ -708,7 +743,10 @@ class Engagement(SourcedModel):
         Organisation, on_delete=models.PROTECT, related_name="engagements_provided"
     )
     recipient = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT,
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="engagements_received",
     )
     recipient_country = CountryField(blank=True, db_index=True)
@@ -719,7 +757,10 @@ class Engagement(SourcedModel):
     agreement_type = models.CharField(max_length=14, choices=Agreement.choices, blank=True)
     agreement_date = models.DateField(null=True, blank=True)
     trl_at_start = models.PositiveSmallIntegerField(
-        "TRL at start", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(11)]
+        "TRL at start",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(11)],
     )
     ip_arrangement = models.TextField("IP arrangement", blank=True)
     partnership = models.ForeignKey(
@@ -729,14 +770,22 @@ class Engagement(SourcedModel):
         WorkingGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="engagements"
     )
     project = models.ForeignKey(
-        Project, null=True, blank=True, on_delete=models.PROTECT, related_name="engagements",
+        Project,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="engagements",
         help_text="The pipeline project this engagement feeds, if any.",
     )
     next_step = models.CharField(max_length=250, blank=True)
     next_step_due = models.DateField(null=True, blank=True, db_index=True)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="engagements", help_text="The Secretariat officer following it up.",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="engagements",
+        help_text="The Secretariat officer following it up.",
     )
     notes = models.TextField(blank=True)
 
@@ -778,15 +827,22 @@ class Assistance(SourcedModel):
     title = models.CharField(max_length=250)
     description = models.TextField(blank=True)
     iati_identifier = models.CharField(
-        "IATI identifier", max_length=120, blank=True,
+        "IATI identifier",
+        max_length=120,
+        blank=True,
         help_text="Only when the funder publishes the activity to IATI.",
     )
     provider = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="assistance_provided",
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="assistance_provided",
         help_text="The funding / reporting organisation.",
     )
     implementer = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT,
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="assistance_implemented",
     )
     partnership = models.ForeignKey(
@@ -797,7 +853,8 @@ class Assistance(SourcedModel):
     )
     kind = models.CharField(max_length=24, choices=Kind.choices)
     activity_status = models.PositiveSmallIntegerField(
-        "IATI activity status", choices=iati.ActivityStatus.choices,
+        "IATI activity status",
+        choices=iati.ActivityStatus.choices,
         default=iati.ActivityStatus.PIPELINE,
     )
     finance_type = models.PositiveSmallIntegerField(
@@ -808,11 +865,15 @@ class Assistance(SourcedModel):
     )
     aid_type = models.CharField(max_length=4, choices=iati.AidType.choices, blank=True)
     climate_mitigation = models.PositiveSmallIntegerField(
-        "climate mitigation marker", choices=iati.PolicySignificance.choices,
+        "climate mitigation marker",
+        choices=iati.PolicySignificance.choices,
         default=iati.PolicySignificance.PRINCIPAL,
     )
     amount_musd = models.DecimalField(
-        "amount (USD million)", **MONEY, null=True, blank=True,
+        "amount (USD million)",
+        **MONEY,
+        null=True,
+        blank=True,
         help_text="Leave empty when not disclosed.",
     )
     amount_original = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
@@ -862,15 +923,16 @@ class ForumActivity(SourcedModel):
     starts_on = models.DateField(db_index=True)
     ends_on = models.DateField(null=True, blank=True)
     location = models.CharField(max_length=160, blank=True)
-    cop_edition = models.CharField(
-        "COP edition", max_length=8, blank=True, help_text="e.g. COP28"
-    )
+    cop_edition = models.CharField("COP edition", max_length=8, blank=True, help_text="e.g. COP28")
     hosts = models.ManyToManyField(Organisation, blank=True, related_name="forum_activities_hosted")
     members = models.ManyToManyField(
         Member, blank=True, related_name="forum_activities", verbose_name="participating members"
     )
     partnership = models.ForeignKey(
-        Partnership, null=True, blank=True, on_delete=models.PROTECT,
+        Partnership,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="forum_activities",
     )
     outputs_url = models.URLField("outputs", max_length=500, blank=True)

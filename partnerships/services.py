@@ -13,17 +13,36 @@ from members.models import CountryProfile, Organisation, Sector
 from .models import Financing, Project, Stage, StageChange, Technology
 
 LADDER = [
-    Stage.IDENTIFIED, Stage.PRE_FEASIBILITY, Stage.FEASIBILITY, Stage.FINANCING, Stage.FID,
-    Stage.CONSTRUCTION, Stage.OPERATIONAL,
+    Stage.IDENTIFIED,
+    Stage.PRE_FEASIBILITY,
+    Stage.FEASIBILITY,
+    Stage.FINANCING,
+    Stage.FID,
+    Stage.CONSTRUCTION,
+    Stage.OPERATIONAL,
 ]
 # How often each final stage occurs: most projects sit early in the pipeline.
 STAGE_WEIGHTS = {
-    Stage.IDENTIFIED: 22, Stage.PRE_FEASIBILITY: 18, Stage.FEASIBILITY: 18, Stage.FINANCING: 12,
-    Stage.FID: 6, Stage.CONSTRUCTION: 8, Stage.OPERATIONAL: 6, Stage.PAUSED: 6,
+    Stage.IDENTIFIED: 22,
+    Stage.PRE_FEASIBILITY: 18,
+    Stage.FEASIBILITY: 18,
+    Stage.FINANCING: 12,
+    Stage.FID: 6,
+    Stage.CONSTRUCTION: 8,
+    Stage.OPERATIONAL: 6,
+    Stage.PAUSED: 6,
     Stage.CANCELLED: 4,
 }
-SITES = ["North works", "Port site", "Industrial park", "River plant", "Coastal hub", "Inland works"]
+SITES = [
+    "North works",
+    "Port site",
+    "Industrial park",
+    "River plant",
+    "Coastal hub",
+    "Inland works",
+]
 WORDS = ["Green", "Clean", "Low-carbon", "Net-zero", "Hydrogen", "Circular", "Electric"]
+PRODUCTS = ["steel", "cement", "ammonia", "aluminium", "iron"]
 SYNTHETIC = "Synthetic record made by generate_demo_data."
 SPONSOR_POOL = 300
 
@@ -34,8 +53,10 @@ def _sponsors(rng: random.Random, sectors: list[Sector]) -> list[Organisation]:
     codes = [code for code, _ in all_countries]
     new = [
         Organisation(
-            name=f"Synthetic sponsor {len(existing) + i + 1:03d}", org_type=70,
-            country=rng.choice(codes), notes=SYNTHETIC,
+            name=f"Synthetic sponsor {len(existing) + i + 1:03d}",
+            org_type=70,
+            country=rng.choice(codes),
+            notes=SYNTHETIC,
         )
         for i in range(max(wanted, 0))
     ]
@@ -43,7 +64,10 @@ def _sponsors(rng: random.Random, sectors: list[Sector]) -> list[Organisation]:
 
 
 def generate_projects(
-    count: int, *, batch_size: int = 5000, seed: int | None = None,
+    count: int,
+    *,
+    batch_size: int = 5000,
+    seed: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Add `count` plausible projects, each with a stage history and 0-3 financing rows."""
@@ -67,30 +91,39 @@ def generate_projects(
                     path = LADDER[: rng.randint(1, 5)] + [final]
                 else:
                     path = LADDER[: LADDER.index(final) + 1]
-                    path = path[rng.randint(0, len(path) - 1):] if rng.random() < 0.5 else path
+                    path = path[rng.randint(0, len(path) - 1) :] if rng.random() < 0.5 else path
                 start = today - datetime.timedelta(days=rng.randint(200, 2500))
                 dates = sorted(
                     start + datetime.timedelta(days=rng.randint(0, (today - start).days))
                     for _ in path
                 )
                 planned = rng.randint(2024, 2035)
-                revised = planned + rng.choice([0, 0, 0, 1, 1, 2, 3]) if rng.random() < 0.4 else None
-                capex = (
-                    Decimal(rng.randint(5, 400000)) / 100 if rng.random() < 0.8 else None
+                revised = (
+                    planned + rng.choice([0, 0, 0, 1, 1, 2, 3]) if rng.random() < 0.4 else None
                 )
+                capex = Decimal(rng.randint(5, 400000)) / 100 if rng.random() < 0.8 else None
                 tech = rng.choice(technologies)
                 projects.append(
                     Project(
-                        name=f"{rng.choice(WORDS)} {rng.choice(['steel', 'cement', 'ammonia', 'aluminium', 'iron'])} project {rng.randint(1, 999999):06d}",
-                        sponsor=rng.choice(sponsors), country=rng.choice(country_codes),
-                        site=rng.choice(SITES), sector=rng.choice(sectors), technology=tech,
-                        scale=rng.choice(Project.Scale.values), stage=path[-1],
-                        capex_musd=capex, financing_gap_musd=capex,
+                        name=f"{rng.choice(WORDS)} {rng.choice(PRODUCTS)} project "
+                        f"{rng.randint(1, 999999):06d}",
+                        sponsor=rng.choice(sponsors),
+                        country=rng.choice(country_codes),
+                        site=rng.choice(SITES),
+                        sector=rng.choice(sectors),
+                        technology=tech,
+                        scale=rng.choice(Project.Scale.values),
+                        stage=path[-1],
+                        capex_musd=capex,
+                        financing_gap_musd=capex,
                         abatement_tco2e=(
                             Decimal(rng.randint(1000, 5000000)) if rng.random() < 0.7 else None
                         ),
-                        planned_commissioning_year=planned, revised_commissioning_year=revised,
-                        confidence="low", description=SYNTHETIC, last_verified_on=dates[-1],
+                        planned_commissioning_year=planned,
+                        revised_commissioning_year=revised,
+                        confidence="low",
+                        description=SYNTHETIC,
+                        last_verified_on=dates[-1],
                     )
                 )
                 histories.append((path, dates, planned, revised))
@@ -102,20 +135,23 @@ def generate_projects(
                     year = revised if revised and position == len(path) - 1 else planned
                     changes.append(
                         StageChange(
-                            project=project, from_stage=previous, to_stage=stage, changed_on=on,
+                            project=project,
+                            from_stage=previous,
+                            to_stage=stage,
+                            changed_on=on,
                             commissioning_year=year,
                         )
                     )
                     previous = stage
                 for _ in range(rng.choice([0, 0, 1, 1, 2, 3])):
-                    amount = (
-                        Decimal(rng.randint(100, 50000)) / 100 if rng.random() < 0.85 else None
-                    )
+                    amount = Decimal(rng.randint(100, 50000)) / 100 if rng.random() < 0.85 else None
                     financing.append(
                         Financing(
-                            project=project, provider=rng.choice(providers),
+                            project=project,
+                            provider=rng.choice(providers),
                             instrument=rng.choice(Financing.Instrument.values),
-                            status=rng.choice(Financing.Status.values), amount_musd=amount,
+                            status=rng.choice(Financing.Status.values),
+                            amount_musd=amount,
                         )
                     )
             StageChange.objects.bulk_create(changes, batch_size=2000)

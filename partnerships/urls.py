@@ -18,7 +18,5 @@ urlpatterns = [
     ),
     path("assistance/<int:pk>/", views.AssistanceDetailView.as_view(), name="assistance_detail"),
     path("forum/", views.ForumActivityListView.as_view(), name="forumactivity_list"),
-    path(
-        "forum/<int:pk>/", views.ForumActivityDetailView.as_view(), name="forumactivity_detail"
-    ),
+    path("forum/<int:pk>/", views.ForumActivityDetailView.as_view(), name="forumactivity_detail"),
 ]

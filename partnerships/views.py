@@ -47,9 +47,14 @@ class ProjectListView(FilteredListView):
     filterset_class = ProjectFilterSet
     columns = PROJECT_COLUMNS
     title = "Project pipeline"
-    intro = "Bankable low-carbon industrial projects the Secretariat follows, from idea to operation."
+    intro = (
+        "Bankable low-carbon industrial projects the Secretariat follows, from idea to operation."
+    )
     summary_template = "partnerships/includes/pipeline_summary.html"
-    export_url_names = {"CSV": "partnerships:project_export_csv", "Excel": "partnerships:project_export_xlsx"}
+    export_url_names = {
+        "CSV": "partnerships:project_export_csv",
+        "Excel": "partnerships:project_export_xlsx",
+    }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -17,19 +17,25 @@ from .factories import FinancingFactory, ProjectFactory
 def make_rows(n):
     """n more rows of every tracker model."""
     for i in range(n):
-        project = ProjectFactory(technology=factories.TechnologyFactory(),
-                                 partnership=factories.PartnershipFactory())
+        project = ProjectFactory(
+            technology=factories.TechnologyFactory(), partnership=factories.PartnershipFactory()
+        )
         FinancingFactory(project=project)
         factories.StageChangeFactory(project=project, from_stage="", to_stage="fid")
         factories.MemberFactory()
         factories.ContactFactory()
         factories.SectorFactory()
-        factories.CountryProfileFactory(country=["IN", "SE", "DE", "BR", "ZA", "NA", "EG", "MX", "TR", "UZ", "CN", "KE"][i % 12 + (0 if n == 2 else 2)])
+        factories.CountryProfileFactory(
+            country=["IN", "SE", "DE", "BR", "ZA", "NA", "EG", "MX", "TR", "UZ", "CN", "KE"][
+                i % 12 + (0 if n == 2 else 2)
+            ]
+        )
         factories.ParticipantFactory()
         factories.WorkingGroupFactory()
         factories.EngagementFactory()
         factories.AssistanceFactory()
         factories.ForumActivityFactory()
+
 
 pytestmark = pytest.mark.django_db
 TRACKER_MODELS = [

@@ -65,7 +65,9 @@ def test_changing_the_stage_by_saving_writes_a_stage_change():
     project.save()
     last = project.stage_changes.latest()
     assert (last.from_stage, last.to_stage, last.commissioning_year) == (
-        "identified", "financing", 2032,
+        "identified",
+        "financing",
+        2032,
     )
     assert project.stage_changes.count() == 2
 
@@ -84,7 +86,10 @@ def test_move_to_stage_records_date_note_and_user(django_user_model):
     project.move_to_stage("feasibility", on=on, note="Study contracted", by=user)
     change = project.stage_changes.latest()
     assert (change.to_stage, change.changed_on, change.note, change.recorded_by) == (
-        "feasibility", on, "Study contracted", user,
+        "feasibility",
+        on,
+        "Study contracted",
+        user,
     )
     assert Project.objects.get(pk=project.pk).stage == "feasibility"
 

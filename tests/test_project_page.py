@@ -30,9 +30,12 @@ def stage_url(project):
 @pytest.fixture
 def project():
     project = ProjectFactory(
-        name="Walvis Bay green HBI", partnership=PartnershipFactory(name="CIF IDP"),
-        planned_commissioning_year=2030, gst_id="GST-901",
-        source_url="https://example.org/source", last_verified_on=datetime.date(2026, 11, 1),
+        name="Walvis Bay green HBI",
+        partnership=PartnershipFactory(name="CIF IDP"),
+        planned_commissioning_year=2030,
+        gst_id="GST-901",
+        source_url="https://example.org/source",
+        last_verified_on=datetime.date(2026, 11, 1),
     )
     FinancingFactory(project=project, provider__name="Climate Investment Funds")
     EngagementFactory(title="Electrolyser training", project=project)
@@ -43,9 +46,17 @@ def project():
 def test_project_page_shows_everything_a_officer_needs(staff_client, project):
     response = staff_client.get(url(project))
     for text in [
-        "Walvis Bay green HBI", "CIF IDP", "Climate Investment Funds", "Secured (committed",
-        "Gap to capex", "Entered at Identified", "Electrolyser training", "Concessional loan",
-        "GST-901", "https://example.org/source", "1 Nov 2026",
+        "Walvis Bay green HBI",
+        "CIF IDP",
+        "Climate Investment Funds",
+        "Secured (committed",
+        "Gap to capex",
+        "Entered at Identified",
+        "Electrolyser training",
+        "Concessional loan",
+        "GST-901",
+        "https://example.org/source",
+        "1 Nov 2026",
     ]:
         assertContains(response, text)
 
@@ -86,7 +97,9 @@ def test_htmx_stage_change_writes_a_stage_change_and_swaps_the_section(staff_cli
     assert "Moved to Feasibility" in html  # message, swapped out of band
     change = Project.objects.get(pk=project.pk).stage_changes.latest()
     assert (change.to_stage, change.note, change.recorded_by.username) == (
-        "feasibility", "Study contracted", "sam",
+        "feasibility",
+        "Study contracted",
+        "sam",
     )
 
 
@@ -122,7 +135,8 @@ def test_cancelled_project_offers_no_stage_control(staff_client):
     assertNotContains(response, "Record stage change")
     assertContains(response, "stays cancelled")
     post = staff_client.post(
-        stage_url(project), {"to_stage": "fid", "changed_on": datetime.date.today()},
+        stage_url(project),
+        {"to_stage": "fid", "changed_on": datetime.date.today()},
         headers=STAGE_HTMX,
     )
     assert post.status_code == 422

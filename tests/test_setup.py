@@ -24,7 +24,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def run_check(**env):
     return subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=ROOT, capture_output=True, text=True,
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
         env={**os.environ, **env},
     )
 
@@ -41,7 +44,7 @@ def test_production_starts_with_a_secret_key():
 
 
 def test_development_needs_no_environment():
-    env = {k: "" for k in ("DJANGO_DEBUG", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS")}
+    env = dict.fromkeys(("DJANGO_DEBUG", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"), "")
     assert run_check(**env).returncode == 0
 
 

@@ -1,0 +1,97 @@
+"""In a real browser: log in, filter the pipeline in place, reload, export, move a stage."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from leadit.roles import SECRETARIAT, TRACKER_APPS
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+PASSWORD = "a-browser-test-password"
+
+
+@pytest.fixture
+def site(live_server, django_user_model):
+    call_command("loaddata", "leadit", verbosity=0)
+    user = django_user_model.objects.create_user("officer", password=PASSWORD, is_staff=True)
+    # Transactional tests flush the tables, the groups from the data migration with them.
+    group, _ = Group.objects.get_or_create(name=SECRETARIAT)
+    group.permissions.set(Permission.objects.filter(content_type__app_label__in=TRACKER_APPS))
+    user.groups.add(group)
+    return live_server.url
+
+
+def log_in(page, site):
+    page.goto(f"{site}/pipeline/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    page.fill("input[name=username]", "officer")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page).to_have_url(f"{site}/pipeline/")
+
+
+def count(page) -> str:
+    return page.locator(".results__count strong").inner_text()
+
+
+def test_filter_in_place_reload_and_export(page, site):
+    log_in(page, site)
+    total = count(page)
+    # Mark the document: a full page load would lose this.
+    page.evaluate("window.__noReload = true")
+
+    page.get_by_role("group", name="Sector").get_by_label("Iron and steel").check()
+    expect(page).to_have_url(re.compile(r"sector=steel"))
+    page.get_by_role("group", name="Stage").get_by_label("Construction").check()
+    expect(page).to_have_url(re.compile(r"stage=construction"))
+    expect(page.locator("#results")).to_contain_text("Stegra Boden")
+    expect(page.locator("#results")).not_to_contain_text("Brevik CCS")
+    filtered = count(page)
+    assert filtered != total
+    assert page.evaluate("window.__noReload") is True  # rows changed without a page load
+
+    page.reload()
+    expect(page.get_by_role("group", name="Sector").get_by_label("Iron and steel")).to_be_checked()
+    assert count(page) == filtered
+    expect(page.locator("#results")).to_contain_text("Stegra Boden")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="CSV").click()
+    download = download_info.value
+    lines = Path(download.path()).read_text(encoding="utf-8").strip().splitlines()
+    assert len(lines) - 1 == int(filtered)
+    assert "Stegra Boden integrated green steel plant" in lines[1] or any(
+        "Stegra Boden" in line for line in lines
+    )
+
+
+def test_bad_filter_shows_the_error_next_to_the_field(page, site):
+    log_in(page, site)
+    # A hand-edited URL: the full page answers with the error by the field.
+    page.goto(f"{site}/pipeline/?year_min=twenty")
+    expect(page.locator("#results")).to_contain_text("Some filters are not valid")
+    expect(page.locator(".field--error")).to_contain_text("Enter a whole number")
+    # And an htmx request for the results region gets the 422 swapped in, not dropped.
+    page.goto(f"{site}/pipeline/")
+    page.evaluate(
+        "htmx.ajax('GET', '/pipeline/?capex_min=lots', {target: '#results', swap: 'outerHTML'})"
+    )
+    expect(page.locator("#results")).to_contain_text("Some filters are not valid")
+
+
+def test_secretariat_moves_a_project_to_another_stage(page, site):
+    log_in(page, site)
+    page.get_by_role("link", name="Green iron hub, Pecém").click()
+    expect(page.locator("#stage h2")).to_contain_text("Pre-feasibility")
+    page.evaluate("window.__noReload = true")
+    page.select_option("select[name=to_stage]", "feasibility")
+    page.fill("textarea[name=note]", "Feasibility study contracted")
+    page.get_by_role("button", name="Record stage change").click()
+    expect(page.locator("#stage h2")).to_contain_text("Feasibility")
+    expect(page.locator("#stage")).to_contain_text("Feasibility study contracted")
+    expect(page.locator("#messages")).to_contain_text("Moved to Feasibility")
+    assert page.evaluate("window.__noReload") is True

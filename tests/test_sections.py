@@ -1,0 +1,119 @@
+"""Members, engagements, partnerships and forum: list pages, filters, detail pages, query counts."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from pytest_django.asserts import assertContains, assertNotContains
+
+from .factories import (
+    AssistanceFactory,
+    ContactFactory,
+    EngagementFactory,
+    ForumActivityFactory,
+    MemberFactory,
+    OrganisationFactory,
+    ParticipantFactory,
+    PartnershipFactory,
+    ProjectFactory,
+    WorkingGroupFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def make_rows(n: int) -> None:
+    for _ in range(n):
+        MemberFactory()
+        EngagementFactory(recipient=OrganisationFactory())
+        partnership = PartnershipFactory()
+        ParticipantFactory(partnership=partnership)
+        ForumActivityFactory()
+
+
+@pytest.mark.parametrize("url", ["/", "/members/", "/engagements/", "/partnerships/", "/forum/"])
+def test_list_query_count_does_not_grow_with_rows(staff_client, url):
+    make_rows(2)
+    with CaptureQueriesContext(connection) as few:
+        staff_client.get(url)
+    make_rows(20)
+    with CaptureQueriesContext(connection) as many:
+        response = staff_client.get(url, {"per_page": 100})
+    assert response.status_code == 200
+    assert len(many) == len(few)
+
+
+def test_members_filter_by_kind_status_and_search(staff_client):
+    MemberFactory(organisation__name="Government of Ruritania", kind="country")
+    MemberFactory(organisation__name="Acme Steel", kind="company")
+    MemberFactory(organisation__name="Gone Ltd", kind="company", left_on=datetime.date(2022, 1, 1))
+    response = staff_client.get("/members/", {"kind": "country"})
+    assertContains(response, "Government of Ruritania")
+    assertNotContains(response, "Acme Steel")
+    response = staff_client.get("/members/", {"status": "former"})
+    assertContains(response, "Gone Ltd")
+    assertNotContains(response, "Acme Steel")
+    assertContains(staff_client.get("/members/", {"q": "acme"}), "Acme Steel")
+    assert staff_client.get("/members/", {"kind": "planet"}).status_code == 422
+
+
+def test_member_page_shows_organisation_and_focal_points(staff_client):
+    member = MemberFactory(organisation__name="Acme Steel")
+    ContactFactory(organisation=member.organisation, name="Ada Focal", is_focal_point=True)
+    response = staff_client.get(f"/members/{member.pk}/")
+    assertContains(response, "Acme Steel")
+    assertContains(response, "Ada Focal")
+    assertContains(response, "Focal point")
+
+
+def test_engagements_filter_overdue(staff_client):
+    EngagementFactory(title="Late one", next_step_due=datetime.date(2020, 1, 1), stage="scoping")
+    EngagementFactory(title="On time", next_step_due=datetime.date(2099, 1, 1), stage="scoping")
+    response = staff_client.get("/engagements/", {"overdue": "true"})
+    assertContains(response, "Late one")
+    assertNotContains(response, "On time")
+
+
+def test_partnership_page_shows_participants_groups_assistance_and_projects(staff_client):
+    partnership = PartnershipFactory(name="India–Sweden ITP")
+    ParticipantFactory(
+        partnership=partnership, organisation__name="Government of India", role="co_lead"
+    )
+    WorkingGroupFactory(partnership=partnership, name="Steel")
+    AssistanceFactory(partnership=partnership, title="Pre-feasibility support")
+    ProjectFactory(partnership=partnership, name="Bhilai study")
+    response = staff_client.get(f"/partnerships/{partnership.pk}/")
+    for text in [
+        "Government of India",
+        "Co-lead",
+        "Steel",
+        "Pre-feasibility support",
+        "Bhilai study",
+    ]:
+        assertContains(response, text)
+
+
+@pytest.mark.parametrize(
+    "factory, url",
+    [
+        (EngagementFactory, "/engagements/{}/"),
+        (ForumActivityFactory, "/forum/{}/"),
+        (AssistanceFactory, "/assistance/{}/"),
+    ],
+)
+def test_detail_pages_show_the_record(staff_client, viewer_client, factory, url):
+    record = factory()
+    for client in (staff_client, viewer_client):
+        response = client.get(url.format(record.pk))
+        assertContains(response, str(record))
+    assertContains(staff_client.get(url.format(record.pk)), "Edit in admin")
+    assertNotContains(viewer_client.get(url.format(record.pk)), "Edit in admin")
+
+
+def test_forum_filter_by_year(staff_client):
+    ForumActivityFactory(title="Summit 2023", starts_on=datetime.date(2023, 12, 9))
+    ForumActivityFactory(title="Dialogue 2022", starts_on=datetime.date(2022, 6, 1))
+    response = staff_client.get("/forum/", {"year": 2023})
+    assertContains(response, "Summit 2023")
+    assertNotContains(response, "Dialogue 2022")
