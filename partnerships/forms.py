@@ -28,9 +28,12 @@ class StageChangeForm(forms.Form):
         self.fields["to_stage"].choices = [
             (value, label) for value, label in Stage.choices if value != project.stage
         ]
-        resume = project.stage_before_pause
-        if resume:
-            self.fields["to_stage"].initial = resume
+        # Offer the likely move: back to where a paused project stopped, else the next rung.
+        ladder = [s for s in Stage.values if s not in (Stage.PAUSED, Stage.CANCELLED)]
+        if project.stage == Stage.PAUSED:
+            self.fields["to_stage"].initial = project.stage_before_pause
+        elif project.stage in ladder[:-1]:
+            self.fields["to_stage"].initial = ladder[ladder.index(project.stage) + 1]
 
     def clean_changed_on(self):
         changed_on = self.cleaned_data["changed_on"]

@@ -40,3 +40,9 @@ def csrf_staff_client(secretariat_user):
     client = Client(enforce_csrf_checks=True)
     client.force_login(secretariat_user)
     return client
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Browser tests flush the database (live server), so they run after all the others."""
+    items.sort(key=lambda item: "e2e" in item.keywords)

@@ -190,3 +190,14 @@ def test_project_page_query_count_is_fixed(staff_client, django_assert_num_queri
             staff_client.get(url(project))
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_stage_control_offers_the_next_rung(staff_client):
+    project = ProjectFactory(stage="feasibility")
+    assertContains(staff_client.get(url(project)), '<option value="financing" selected>')
+
+
+def test_stage_control_offers_to_resume_a_paused_project(staff_client):
+    project = ProjectFactory(stage="construction")
+    project.move_to_stage("paused", on=datetime.date.today())
+    assertContains(staff_client.get(url(project)), '<option value="construction" selected>')

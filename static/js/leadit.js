@@ -23,6 +23,15 @@
     }
   });
 
+  // On a phone, start with the filters folded so the results are in view.
+  document.addEventListener("DOMContentLoaded", function () {
+    if (window.matchMedia("(max-width: 760px)").matches) {
+      document.querySelectorAll(".filters__toggle[open]").forEach(function (el) {
+        el.removeAttribute("open");
+      });
+    }
+  });
+
   // Tell assistive technology when the results are being replaced.
   document.addEventListener("htmx:beforeRequest", function (event) {
     var results = document.getElementById("results");

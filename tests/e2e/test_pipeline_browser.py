@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 
 from leadit.roles import SECRETARIAT, TRACKER_APPS
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+# serialized_rollback restores what migrations created (the roles) after each flush.
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 PASSWORD = "a-browser-test-password"
 
 
