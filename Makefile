@@ -5,10 +5,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-# A Python >= 3.12: $(PYTHON) if given, else the first suitable one on PATH or under pyenv.
+# A Python >= 3.12: $(PYTHON) if given (and only it), else the first suitable one on PATH or
+# under pyenv (pyenv's shims fail while its global version is older, so look in its folders).
 define find_python
-for candidate in $${PYTHON:-} python3.13 python3.12 python3.14 python3 \
-    $$(ls -d $$(pyenv root 2>/dev/null || echo $$HOME/.pyenv)/versions/3.1[2-9]*/bin/python 2>/dev/null | sort -rV); do \
+if [ -n "$(PYTHON)" ]; then candidates="$(PYTHON)"; else candidates="python3.13 python3.12 python3.14 python3"; fi; \
+for candidate in $$candidates \
+    $$([ -n "$(PYTHON)" ] || ls -d $$(pyenv root 2>/dev/null || echo $$HOME/.pyenv)/versions/3.1[2-9]*/bin/python 2>/dev/null | sort -rV); do \
   [ -n "$$candidate" ] || continue; \
   if "$$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
     echo "$$candidate"; exit 0; \
@@ -26,7 +28,8 @@ help:
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@python="$$( $(find_python) )" || { \
-	  echo "Error: LeadIT Tracker needs Python 3.12 or newer, and none was found." >&2; \
+	  if [ -n "$(PYTHON)" ]; then echo "Error: PYTHON=$(PYTHON) is not a Python 3.12 or newer." >&2; \
+	  else echo "Error: LeadIT Tracker needs Python 3.12 or newer, and none was found." >&2; fi; \
 	  echo "Install one (e.g. 'pyenv install 3.13') or point to it: make run PYTHON=/path/to/python3.13" >&2; \
 	  exit 1; }; \
 	if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
