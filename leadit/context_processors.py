@@ -20,6 +20,7 @@ NAVIGATION = [
         "Pillar 3 · Partnerships",
         [
             ("Partnerships", "partnerships:partnership_list", "/partnerships/"),
+            ("Assistance", "partnerships:assistance_list", "/assistance/"),
             ("Project pipeline", "partnerships:project_list", "/pipeline/"),
         ],
     ),

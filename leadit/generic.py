@@ -5,6 +5,7 @@ htmx fragment come from one template (`generic/object_list.html`) whose `results
 returned alone when htmx targets `#results`.
 """
 
+import itertools
 from urllib.parse import urlencode
 
 import django_filters
@@ -12,13 +13,15 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F, Q
-from django.http import QueryDict
-from django.urls import reverse
+from django.http import HttpResponse, QueryDict
+from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.views.generic import DetailView
 from django_filters.views import FilterView
+
+from .csvstream import neutralise, stream_csv
 
 DEFAULT_PER_PAGE = 25
 MAX_PER_PAGE = 200
@@ -141,15 +144,40 @@ class FilteredListView(FilterView):
     columns: list = []
     summary_template: str | None = None
     export_url_names: dict[str, str] = {}  # {"CSV": "partnerships:project_export_csv"}
-    create_url_name: str | None = None
     title: str = ""
     intro: str = ""
     strict = True  # an invalid filter shows no rows, never unfiltered ones
+    export: str | None = None  # "csv": stream every filtered row instead of a page
+
+    def get(self, request, *args, **kwargs):
+        if self.export != "csv":
+            return super().get(request, *args, **kwargs)
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        if not self.filters_ok:
+            errors = "; ".join(
+                f"{name}: {' '.join(e)}" for name, e in self.filterset.form.errors.items()
+            )
+            return HttpResponse(
+                f"Some filters are not valid: {errors}", status=422, content_type="text/plain"
+            )
+        columns = self.columns
+        header = [f"{c.label} ({c.unit})" if c.unit else c.label for c in columns]
+        rows = (
+            [neutralise(column.text(obj)) for column in columns]
+            for obj in self.filterset.qs.iterator(chunk_size=2000)
+        )
+        return stream_csv(itertools.chain([header], rows), self.model._meta.model_name)
 
     @property
     def filters_ok(self) -> bool:
         """No filters given, or all of them valid."""
         return not self.filterset.is_bound or self.filterset.is_valid()
+
+    def get_export_url_names(self) -> dict[str, str]:
+        if self.export_url_names:
+            return self.export_url_names
+        meta = self.model._meta
+        return {"CSV": f"{meta.app_label}:{meta.model_name}_export_csv"}
 
     def get_template_names(self) -> list[str]:
         names = [self.template_name]
@@ -169,6 +197,15 @@ class FilteredListView(FilterView):
         page = paginator.get_page(self.request.GET.get("page"))
         return paginator, page, page.object_list, page.has_other_pages()
 
+    def create_url(self) -> str | None:
+        meta = self.model._meta
+        if not can(self.request.user, "add", self.model):
+            return None
+        try:
+            return reverse(f"{meta.app_label}:{meta.model_name}_create")
+        except NoReverseMatch:
+            return None
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = self.filterset
@@ -185,10 +222,9 @@ class FilteredListView(FilterView):
             list_url=self.request.path,
             exports=[
                 {"label": label, "url": f"{reverse(name)}?{query.urlencode()}"}
-                for label, name in self.export_url_names.items()
+                for label, name in self.get_export_url_names().items()
             ],
-            can_add=self.create_url_name and can(self.request.user, "add", self.model),
-            create_url_name=self.create_url_name,
+            create_url=self.create_url,  # called by the template, so fragments skip the query
             verbose_name=self.model._meta.verbose_name,
             verbose_name_plural=self.model._meta.verbose_name_plural,
         )
@@ -235,7 +271,7 @@ def record_facts(obj) -> list[tuple[str, object]]:
 
 
 class RecordDetailView(DetailView):
-    """A record's page; `can_change`/`can_delete` tell the template which controls to show."""
+    """A record's page, with edit and delete links for those allowed to use them."""
 
     template_name = "generic/object_detail.html"
 
@@ -243,11 +279,21 @@ class RecordDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         meta = self.model._meta
+
+        def url(view: str, permission: str) -> str | None:
+            """The URL of an edit/delete page, only for those allowed to use it."""
+            if not can(user, permission, self.model):
+                return None
+            try:
+                return reverse(f"{meta.app_label}:{meta.model_name}_{view}", args=[self.object.pk])
+            except NoReverseMatch:
+                return None
+
         context.update(
             facts=record_facts(self.object),
-            admin_change_url=f"admin:{meta.app_label}_{meta.model_name}_change",
-            can_change=can(user, "change", self.model),
-            can_delete=can(user, "delete", self.model),
+            edit_url=url("update", "change"),
+            delete_url=url("delete", "delete"),
+            list_url=reverse(f"{meta.app_label}:{meta.model_name}_list"),
             verbose_name=self.model._meta.verbose_name,
             verbose_name_plural=self.model._meta.verbose_name_plural,
         )

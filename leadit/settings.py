@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for our own widgets rendered by TEMPLATES
     "django_htmx",
     "django_filters",
     "django_countries",
@@ -69,6 +70,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "leadit.urls"
 WSGI_APPLICATION = "leadit.wsgi.application"
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {

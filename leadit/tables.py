@@ -33,3 +33,18 @@ class Column:
                 return None
             obj = getattr(obj, part)
         return obj
+
+    def text(self, obj) -> str:
+        """The cell as plain text, for exports."""
+        value = self.value(obj)
+        if value is None or value == "":
+            return "not disclosed" if self.kind in {"money", "number"} else ""
+        if self.kind == "badge":
+            return getattr(obj, f"get_{self.key.split('.')[-1]}_display")()
+        if self.kind == "country":
+            return value.name
+        if self.kind == "date":
+            return value.isoformat()
+        if self.kind == "bool":
+            return "Yes" if value else "No"
+        return str(value)

@@ -16,6 +16,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("lookup/<slug:name>/", views.lookup, name="lookup"),
     path("admin/", admin.site.urls),
     path("", include("members.urls")),
     path("", include("partnerships.urls")),

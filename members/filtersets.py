@@ -1,18 +1,23 @@
 import django_filters
+from django import forms
 
 from leadit.generic import IntegerFilter, TrackerFilterSet
 
-from .models import Member
+from .models import CountryProfile, Member, Sector
 
 
 class MemberFilterSet(TrackerFilterSet):
     kind = django_filters.ChoiceFilter(
         choices=Member.Kind.choices, empty_label="Countries and companies"
     )
-    status = django_filters.ChoiceFilter(
-        choices=(("current", "Current"), ("former", "Former")),
-        method="filter_status",
-        empty_label="Current and former",
+    sector = django_filters.ModelChoiceFilter(
+        field_name="organisation__sectors",
+        queryset=Sector.objects.all(),
+        to_field_name="slug",
+        empty_label="Any sector",
+    )
+    region = django_filters.ChoiceFilter(
+        choices=CountryProfile.Region.choices, method="filter_region", empty_label="Any region"
     )
     joined = IntegerFilter(
         label="Joined in",
@@ -20,6 +25,12 @@ class MemberFilterSet(TrackerFilterSet):
         lookup_expr="year",
         min_value=2019,
         max_value=2100,
+        widget=forms.NumberInput(attrs={"min": 2019, "max": 2100}),
+    )
+    status = django_filters.ChoiceFilter(
+        choices=(("current", "Current"), ("former", "Former")),
+        method="filter_status",
+        empty_label="Current and former",
     )
 
     search_fields = ("organisation__name", "organisation__short_name", "joined_at_event", "notes")
@@ -31,3 +42,7 @@ class MemberFilterSet(TrackerFilterSet):
 
     def filter_status(self, queryset, name, value):
         return queryset.current() if value == "current" else queryset.former()
+
+    def filter_region(self, queryset, name, value):
+        countries = CountryProfile.objects.filter(region=value).values("country")
+        return queryset.filter(organisation__country__in=countries)

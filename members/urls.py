@@ -1,10 +1,15 @@
-from django.urls import path
+from leadit.crud import crud_urls
 
 from . import views
+from .forms import MemberForm
+from .models import Member
 
 app_name = "members"
 
-urlpatterns = [
-    path("members/", views.MemberListView.as_view(), name="member_list"),
-    path("members/<int:pk>/", views.MemberDetailView.as_view(), name="member_detail"),
-]
+urlpatterns = crud_urls(
+    "members",
+    Member,
+    list_view=views.MemberListView,
+    detail_view=views.MemberDetailView,
+    form_class=MemberForm,
+)

@@ -24,6 +24,9 @@ class MemberListView(FilteredListView):
 
 
 class MemberDetailView(RecordDetailView):
+    """A member with everything it takes part in. The related lists come from `partnerships`
+    through reverse relations, so this app still imports nothing from it."""
+
     model = Member
     template_name = "members/member_detail.html"
 
@@ -31,4 +34,9 @@ class MemberDetailView(RecordDetailView):
         return Member.objects.select_related("organisation").prefetch_related(
             "organisation__sectors",
             Prefetch("organisation__contacts", queryset=Contact.objects.order_by("name")),
+            "organisation__sponsored_projects__sector",
+            "organisation__engagements_provided",
+            "organisation__engagements_received",
+            "organisation__participations__partnership",
+            "forum_activities",
         )

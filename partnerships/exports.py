@@ -3,13 +3,14 @@
 The CSV streams row by row from a server-side cursor, so 100,000 rows need no more memory than 100.
 """
 
-import csv
 import datetime
 import tempfile
 
 from django.http import FileResponse, StreamingHttpResponse
 from django_countries import countries
 from openpyxl import Workbook
+
+from leadit.csvstream import neutralise, stream_csv
 
 from .models import Project, Stage
 
@@ -39,12 +40,6 @@ COLUMNS = [
     ("Last verified", "last_verified_on", None),
 ]
 NOT_DISCLOSED = "not disclosed"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(text: str) -> str:
-    """Stop a spreadsheet from running a cell as a formula (CSV injection)."""
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 def _labeller(kind):
@@ -75,23 +70,12 @@ def export_rows(queryset):
         yield row
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def filename(extension: str) -> str:
     return f"leadit-pipeline-{datetime.date.today():%Y-%m-%d}.{extension}"
 
 
 def csv_response(queryset) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in export_rows(queryset)),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename("csv")}"'
-    return response
+    return stream_csv(export_rows(queryset), "pipeline")
 
 
 def xlsx_response(queryset) -> FileResponse:

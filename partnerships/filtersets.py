@@ -4,13 +4,15 @@ import datetime
 
 import django_filters
 from django import forms
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django_countries import countries
 
 from leadit.generic import IntegerFilter, TrackerFilterSet
-from members.models import CountryProfile, Organisation, Sector
+from members.models import CountryProfile, Member, Organisation, Sector
 
-from .models import Engagement, ForumActivity, Partnership, Project, Stage, Technology
+from . import iati
+from .models import Assistance, Engagement, ForumActivity, Partnership, Project, Stage, Technology
 
 YES_NO = (("yes", "Yes"), ("no", "No"))
 MAX_MONEY = 10**9  # USD million: far above any project, low enough for every database
@@ -151,6 +153,14 @@ class EngagementFilterSet(TrackerFilterSet):
     recipient_country = django_filters.ChoiceFilter(
         choices=countries, label="Recipient country", empty_label="Any country"
     )
+    provider = django_filters.ModelChoiceFilter(
+        queryset=Organisation.objects.only("pk", "name"), empty_label="Any provider"
+    )
+    owner = django_filters.ModelChoiceFilter(
+        queryset=get_user_model().objects.filter(groups__name="Secretariat").order_by("username"),
+        empty_label="Anyone",
+        label="Owner",
+    )
     overdue = django_filters.BooleanFilter(
         label="Next step overdue",
         method="filter_overdue",
@@ -201,9 +211,36 @@ class ForumActivityFilterSet(TrackerFilterSet):
         max_value=2100,
     )
 
+    member = django_filters.ModelChoiceFilter(
+        field_name="members",
+        queryset=Member.objects.select_related("organisation"),
+        empty_label="Any member",
+        label="Member",
+    )
+
     search_fields = ("title", "location", "summary")
     sort_fields = {"title": "title", "starts_on": "starts_on", "kind": "kind"}
 
     class Meta:
         model = ForumActivity
+        fields: list[str] = []
+
+
+class AssistanceFilterSet(TrackerFilterSet):
+    partnership = django_filters.ModelChoiceFilter(
+        queryset=Partnership.objects.all(), empty_label="Any partnership"
+    )
+    kind = django_filters.ChoiceFilter(choices=Assistance.Kind.choices, empty_label="Any kind")
+    activity_status = django_filters.ChoiceFilter(
+        choices=iati.ActivityStatus.choices, empty_label="Any status", label="IATI status"
+    )
+    provider = django_filters.ModelChoiceFilter(
+        queryset=Organisation.objects.only("pk", "name"), empty_label="Any provider"
+    )
+
+    search_fields = ("title", "iati_identifier", "provider__name", "description")
+    sort_fields = {"title": "title", "amount_musd": "amount_musd"}
+
+    class Meta:
+        model = Assistance
         fields: list[str] = []

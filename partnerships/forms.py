@@ -1,8 +1,13 @@
 import datetime
 
 from django import forms
+from django.contrib.auth import get_user_model
 
-from .models import Project, Stage
+from leadit.crud import VersionedForm
+from leadit.widgets import SearchableSelect, SearchableSelectMultiple, register_lookup
+from members.forms import DATE
+
+from .models import Assistance, Engagement, ForumActivity, Partnership, Project, Stage
 
 
 class StageChangeForm(forms.Form):
@@ -40,3 +45,241 @@ class StageChangeForm(forms.Form):
         if changed_on > datetime.date.today():
             raise forms.ValidationError("The date cannot be in the future.")
         return changed_on
+
+
+# Forms for editing in the site ----------------------------------------------------------
+
+register_lookup("project", Project, ("name", "gst_id", "sponsor__name"))
+register_lookup("partnership", Partnership, ("name", "short_name"))
+
+TEXT = forms.Textarea(attrs={"rows": 3})
+
+
+class ProjectForm(VersionedForm):
+    class Meta:
+        model = Project
+        fields = [
+            "name",
+            "sponsor",
+            "country",
+            "site",
+            "sector",
+            "technology",
+            "specific_equipment",
+            "product",
+            "scale",
+            "stage",
+            "status_basis",
+            "capacity",
+            "capacity_unit",
+            "capex_musd",
+            "capex_note",
+            "abatement_tco2e",
+            "abatement_basis",
+            "planned_fid_year",
+            "planned_commissioning_year",
+            "revised_commissioning_year",
+            "actual_start_year",
+            "offtake_status",
+            "partnership",
+            "working_group",
+            "gst_id",
+            "gem_plant_id",
+            "mpp_ref",
+            "qualified",
+            "qualification_reason",
+            "confidence",
+            "source_url",
+            "last_verified_on",
+            "description",
+        ]
+        widgets = {
+            "sponsor": SearchableSelect("organisation"),
+            "partnership": SearchableSelect("partnership"),
+            "last_verified_on": DATE,
+            "description": TEXT,
+        }
+        help_texts = {"stage": "Changing it here records a stage change dated today."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["working_group"].queryset = self.fields[
+            "working_group"
+        ].queryset.select_related("partnership")
+
+
+class EngagementForm(VersionedForm):
+    class Meta:
+        model = Engagement
+        fields = [
+            "title",
+            "provider",
+            "recipient",
+            "recipient_country",
+            "technology",
+            "sector",
+            "mode",
+            "stage",
+            "agreement_type",
+            "agreement_date",
+            "trl_at_start",
+            "next_step",
+            "next_step_due",
+            "owner",
+            "partnership",
+            "working_group",
+            "project",
+            "ip_arrangement",
+            "source_url",
+            "last_verified_on",
+            "notes",
+        ]
+        widgets = {
+            "provider": SearchableSelect("organisation"),
+            "recipient": SearchableSelect("organisation"),
+            "partnership": SearchableSelect("partnership"),
+            "project": SearchableSelect("project"),
+            "agreement_date": DATE,
+            "next_step_due": DATE,
+            "last_verified_on": DATE,
+            "ip_arrangement": TEXT,
+            "notes": TEXT,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Owners are Secretariat officers.
+        self.fields["owner"].queryset = (
+            get_user_model().objects.filter(groups__name="Secretariat").order_by("username")
+        )
+        self.fields["working_group"].queryset = self.fields[
+            "working_group"
+        ].queryset.select_related("partnership")
+
+
+class PartnershipForm(VersionedForm):
+    class Meta:
+        model = Partnership
+        fields = [
+            "name",
+            "short_name",
+            "kind",
+            "pillar",
+            "status",
+            "launched_on",
+            "launch_event",
+            "target_date",
+            "target_label",
+            "recipient_countries",
+            "sectors",
+            "objectives",
+            "source_url",
+            "last_verified_on",
+            "notes",
+        ]
+        widgets = {
+            "launched_on": DATE,
+            "target_date": DATE,
+            "last_verified_on": DATE,
+            "recipient_countries": forms.SelectMultiple(attrs={"size": 6}),
+            "sectors": forms.CheckboxSelectMultiple,
+            "objectives": TEXT,
+            "notes": TEXT,
+        }
+
+
+class AssistanceForm(VersionedForm):
+    class Meta:
+        model = Assistance
+        fields = [
+            "title",
+            "partnership",
+            "working_group",
+            "provider",
+            "implementer",
+            "kind",
+            "activity_status",
+            "finance_type",
+            "flow_type",
+            "aid_type",
+            "climate_mitigation",
+            "amount_musd",
+            "amount_original",
+            "currency",
+            "recipient_country",
+            "planned_start",
+            "planned_end",
+            "supported_projects",
+            "iati_identifier",
+            "source_url",
+            "last_verified_on",
+            "description",
+        ]
+        widgets = {
+            "partnership": SearchableSelect("partnership"),
+            "provider": SearchableSelect("organisation"),
+            "implementer": SearchableSelect("organisation"),
+            "supported_projects": SearchableSelectMultiple("project"),
+            "planned_start": DATE,
+            "planned_end": DATE,
+            "last_verified_on": DATE,
+            "description": TEXT,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["working_group"].queryset = self.fields[
+            "working_group"
+        ].queryset.select_related("partnership")
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("planned_start"), cleaned.get("planned_end")
+        if start and end and end < start:
+            self.add_error("planned_end", "The end cannot be before the start.")
+        currency = cleaned.get("currency")
+        if currency:
+            cleaned["currency"] = currency.upper()
+        return cleaned
+
+
+class ForumActivityForm(VersionedForm):
+    class Meta:
+        model = ForumActivity
+        fields = [
+            "title",
+            "kind",
+            "starts_on",
+            "ends_on",
+            "location",
+            "cop_edition",
+            "partnership",
+            "hosts",
+            "members",
+            "outputs_url",
+            "summary",
+            "source_url",
+            "last_verified_on",
+        ]
+        widgets = {
+            "starts_on": DATE,
+            "ends_on": DATE,
+            "last_verified_on": DATE,
+            "partnership": SearchableSelect("partnership"),
+            "hosts": SearchableSelectMultiple("organisation"),
+            "members": SearchableSelectMultiple("member"),
+            "summary": TEXT,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = self.fields["members"].queryset.select_related(
+            "organisation"
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if start and end and end < start:
+            self.add_error("ends_on", "The end cannot be before the start.")
+        return cleaned

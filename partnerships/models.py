@@ -136,6 +136,42 @@ class Partnership(SourcedModel):
     def get_absolute_url(self) -> str:
         return reverse("partnerships:partnership_detail", args=[self.pk])
 
+    def assistance_mapping(self) -> dict:
+        """Assistance grouped by provider, kind and instrument, with totals; undisclosed amounts
+        are counted apart. Works on prefetched rows, so it costs no query."""
+        rows = list(self.assistance.all())
+        groups: dict[str, dict] = {}
+        for label, key in (
+            ("provider", lambda a: str(a.provider)),
+            ("kind", lambda a: a.get_kind_display()),
+            ("instrument", lambda a: a.get_finance_type_display() or "Not stated"),
+        ):
+            totals: dict[str, dict] = {}
+            for row in rows:
+                entry = totals.setdefault(key(row), {"count": 0, "amount": ZERO, "undisclosed": 0})
+                entry["count"] += 1
+                if row.amount_musd is None:
+                    entry["undisclosed"] += 1
+                else:
+                    entry["amount"] += row.amount_musd
+            groups[label] = dict(sorted(totals.items(), key=lambda item: -item[1]["amount"]))
+        disclosed = [row.amount_musd for row in rows if row.amount_musd is not None]
+        return {
+            "groups": groups,
+            "total": sum(disclosed, ZERO),
+            "undisclosed": len(rows) - len(disclosed),
+        }
+
+    def pipeline_totals(self) -> dict:
+        rows = list(self.projects.all())
+        return {
+            "capex": sum((p.capex_musd for p in rows if p.capex_musd is not None), ZERO),
+            "gap": sum(
+                (p.financing_gap_musd for p in rows if p.financing_gap_musd is not None), ZERO
+            ),
+            "capex_undisclosed": sum(1 for p in rows if p.capex_musd is None),
+        }
+
 
 class Participant(TrackedModel):
     """An organisation's role in a partnership."""

@@ -1,22 +1,51 @@
 from django.urls import path
 
+from leadit.crud import DeleteView, ModelFormView, crud_urls
+
 from . import views
+from .forms import AssistanceForm, EngagementForm, ForumActivityForm, PartnershipForm, ProjectForm
+from .models import Assistance, Engagement, ForumActivity, Partnership, Project
 
 app_name = "partnerships"
 
+project_form = ModelFormView.as_view(model=Project, form_class=ProjectForm)
+
 urlpatterns = [
+    # The pipeline has its own exports (CSV and Excel, with every field) and the stage control.
     path("pipeline/", views.ProjectListView.as_view(), name="project_list"),
     path("pipeline/export.csv", views.project_export_csv, name="project_export_csv"),
     path("pipeline/export.xlsx", views.project_export_xlsx, name="project_export_xlsx"),
+    path("pipeline/new/", project_form, name="project_create"),
     path("pipeline/<int:pk>/", views.ProjectDetailView.as_view(), name="project_detail"),
+    path("pipeline/<int:pk>/edit/", project_form, name="project_update"),
+    path("pipeline/<int:pk>/delete/", DeleteView.as_view(model=Project), name="project_delete"),
     path("pipeline/<int:pk>/stage/", views.project_move_stage, name="project_move_stage"),
-    path("engagements/", views.EngagementListView.as_view(), name="engagement_list"),
-    path("engagements/<int:pk>/", views.EngagementDetailView.as_view(), name="engagement_detail"),
-    path("partnerships/", views.PartnershipListView.as_view(), name="partnership_list"),
-    path(
-        "partnerships/<int:pk>/", views.PartnershipDetailView.as_view(), name="partnership_detail"
+    *crud_urls(
+        "engagements",
+        Engagement,
+        list_view=views.EngagementListView,
+        detail_view=views.EngagementDetailView,
+        form_class=EngagementForm,
     ),
-    path("assistance/<int:pk>/", views.AssistanceDetailView.as_view(), name="assistance_detail"),
-    path("forum/", views.ForumActivityListView.as_view(), name="forumactivity_list"),
-    path("forum/<int:pk>/", views.ForumActivityDetailView.as_view(), name="forumactivity_detail"),
+    *crud_urls(
+        "partnerships",
+        Partnership,
+        list_view=views.PartnershipListView,
+        detail_view=views.PartnershipDetailView,
+        form_class=PartnershipForm,
+    ),
+    *crud_urls(
+        "assistance",
+        Assistance,
+        list_view=views.AssistanceListView,
+        detail_view=views.AssistanceDetailView,
+        form_class=AssistanceForm,
+    ),
+    *crud_urls(
+        "forum",
+        ForumActivity,
+        list_view=views.ForumActivityListView,
+        detail_view=views.ForumActivityDetailView,
+        form_class=ForumActivityForm,
+    ),
 ]

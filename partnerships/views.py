@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from leadit.generic import FilteredListView, RecordDetailView, require_perm, wants_fragment
@@ -11,6 +11,7 @@ from leadit.tables import Column
 
 from . import exports
 from .filtersets import (
+    AssistanceFilterSet,
     EngagementFilterSet,
     ForumActivityFilterSet,
     PartnershipFilterSet,
@@ -74,11 +75,13 @@ def _filtered_projects(request):
     return filterset.qs, None
 
 
+@require_GET
 def project_export_csv(request):
     projects, error = _filtered_projects(request)
     return error or exports.csv_response(projects)
 
 
+@require_GET
 def project_export_xlsx(request):
     projects, error = _filtered_projects(request)
     return error or exports.xlsx_response(projects)
@@ -161,7 +164,7 @@ def project_move_stage(request, pk):
 
 class EngagementListView(FilteredListView):
     model = Engagement
-    queryset = Engagement.objects.select_related("provider", "recipient", "technology").order_by(
+    queryset = Engagement.objects.select_related("provider", "recipient", "owner").order_by(
         "title", "pk"
     )
     filterset_class = EngagementFilterSet
@@ -172,12 +175,15 @@ class EngagementListView(FilteredListView):
         Column("recipient.name", "Recipient"),
         Column("recipient_country", "Country", kind="country"),
         Column("stage", "Stage", sort="stage", kind="badge"),
-        Column("next_step_due", "Next step due", sort="next_step_due", kind="date"),
+        Column("next_step", "Next step"),
+        Column("next_step_due", "Due", sort="next_step_due", kind="date"),
+        Column("owner", "Owner"),
     ]
 
 
 class EngagementDetailView(RecordDetailView):
     model = Engagement
+    template_name = "partnerships/engagement_detail.html"
     queryset = Engagement.objects.select_related(
         "provider", "recipient", "technology", "sector", "partnership", "project", "owner"
     )
@@ -211,9 +217,27 @@ class PartnershipDetailView(RecordDetailView):
         )
 
 
+class AssistanceListView(FilteredListView):
+    model = Assistance
+    queryset = Assistance.objects.select_related("provider", "partnership").order_by("title", "pk")
+    filterset_class = AssistanceFilterSet
+    title = "Assistance mapped to partnerships"
+    columns = [
+        Column("title", "Activity", sort="title", kind="link", link=""),
+        Column("partnership", "Partnership", link="partnership"),
+        Column("provider.name", "Provider"),
+        Column("get_kind_display", "Kind"),
+        Column("get_activity_status_display", "IATI status"),
+        Column("amount_musd", "Amount", sort="amount_musd", kind="money", unit="USD m"),
+    ]
+
+
 class AssistanceDetailView(RecordDetailView):
     model = Assistance
-    queryset = Assistance.objects.select_related("provider", "implementer", "partnership")
+    template_name = "partnerships/assistance_detail.html"
+    queryset = Assistance.objects.select_related(
+        "provider", "implementer", "partnership", "working_group"
+    ).prefetch_related("supported_projects__sector")
 
 
 class ForumActivityListView(FilteredListView):
@@ -231,4 +255,7 @@ class ForumActivityListView(FilteredListView):
 
 class ForumActivityDetailView(RecordDetailView):
     model = ForumActivity
-    queryset = ForumActivity.objects.select_related("partnership")
+    template_name = "partnerships/forumactivity_detail.html"
+    queryset = ForumActivity.objects.select_related("partnership").prefetch_related(
+        "hosts", "members__organisation"
+    )

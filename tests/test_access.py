@@ -18,17 +18,38 @@ pytestmark = pytest.mark.django_db
 PUBLIC = {"/accounts/login/"}
 
 
-def site_paths(resolver=None, prefix=""):
-    """Every URL pattern of the site (not the admin), with 1 for each <int:pk>."""
+SAMPLE_ARGS = {"<int:pk>": "1", "<slug:name>": "organisation"}
+WRITE_SUFFIXES = ("_create", "_update", "_delete", "_move_stage")
+
+
+def site_urls(resolver=None, prefix="", namespace=""):
+    """(path, url name) of every URL pattern of the site (not the admin), with sample arguments."""
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
         route = str(entry.pattern)
         if isinstance(entry, URLResolver):
             if route.startswith("admin/"):
                 continue
-            yield from site_paths(entry, prefix + route)
+            space = f"{entry.namespace}:" if entry.namespace else namespace
+            yield from site_urls(entry, prefix + route, space)
         elif isinstance(entry, URLPattern):
-            yield "/" + (prefix + route).replace("<int:pk>", "1")
+            path = "/" + prefix + route
+            for pattern, value in SAMPLE_ARGS.items():
+                path = path.replace(pattern, value)
+            yield path, f"{namespace}{entry.name}"
+
+
+def site_paths():
+    return {path for path, _ in site_urls()}
+
+
+ALL_URLS = sorted(set(site_urls()))
+WRITE_URLS = [(p, n) for p, n in ALL_URLS if n.endswith(WRITE_SUFFIXES)]
+READ_URLS = [
+    (p, n)
+    for p, n in ALL_URLS
+    if not n.endswith(WRITE_SUFFIXES) and p not in PUBLIC and n != "logout"
+]
 
 
 @pytest.fixture
@@ -46,16 +67,59 @@ def test_walk_finds_the_sections():
     assert {"/", "/pipeline/", "/members/", "/engagements/", "/partnerships/", "/forum/"} <= paths
 
 
-@pytest.mark.parametrize("path", sorted(set(site_paths()) - PUBLIC))
+@pytest.mark.parametrize("path", sorted(site_paths() - PUBLIC))
 def test_every_page_needs_login(client, records, path):
     response = client.get(path)
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/?next=")
 
 
-@pytest.mark.parametrize("path", sorted(set(site_paths()) - PUBLIC))
+@pytest.mark.parametrize("path", sorted(site_paths() - PUBLIC))
 def test_every_post_needs_login(client, records, path):
     assert client.post(path).status_code == 302
+
+
+def test_the_matrix_covers_every_kind_of_url():
+    names = {name for _, name in ALL_URLS}
+    for section in (
+        "project",
+        "member",
+        "engagement",
+        "partnership",
+        "assistance",
+        "forumactivity",
+    ):
+        for view in ("list", "detail", "create", "update", "delete", "export_csv"):
+            assert (
+                f"{'members' if section == 'member' else 'partnerships'}:{section}_{view}" in names
+            )
+
+
+@pytest.mark.parametrize("path, name", READ_URLS)
+def test_viewer_and_secretariat_can_read(viewer_client, staff_client, records, path, name):
+    for client in (viewer_client, staff_client):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        response.close()  # exports hold a file until the response is closed
+
+
+@pytest.mark.parametrize("path, name", WRITE_URLS)
+def test_viewer_gets_403_on_every_write_url(viewer_client, records, path, name):
+    if not name.endswith("_move_stage"):  # the stage control is POST only (405 on GET)
+        assert viewer_client.get(path).status_code == 403
+    assert viewer_client.post(path, {"name": "x", "title": "x"}).status_code == 403
+
+
+@pytest.mark.parametrize("path, name", WRITE_URLS)
+def test_secretariat_can_open_every_write_url(staff_client, records, path, name):
+    expected = 405 if name.endswith("_move_stage") else (200, 409)
+    status = staff_client.get(path).status_code
+    assert status in expected if isinstance(expected, tuple) else status == expected
+
+
+@pytest.mark.parametrize("path, name", READ_URLS)
+def test_read_urls_do_not_accept_posts(staff_client, records, path, name):
+    assert staff_client.post(path).status_code == 405
 
 
 def test_admin_needs_login(client):

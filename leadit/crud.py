@@ -1,0 +1,246 @@
+"""Create, edit and delete in the site: one set of views, configured per model.
+
+Forms submit with htmx (the `form` partial is swapped, errors in place, 422) and work as plain
+POST/redirect/GET without JavaScript. Every write checks the model permission (403 otherwise).
+Edits carry the version they were loaded from; a stale edit is refused (409) with what changed.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin.utils import NestedObjects
+from django.core.exceptions import PermissionDenied
+from django.db import router, transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.text import capfirst
+from django.views import View
+from django_htmx.http import HttpResponseClientRedirect
+
+from .generic import can, wants_fragment
+
+
+class VersionedForm(forms.ModelForm):
+    """A model form that remembers which version of the record it was loaded from."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+            self.fields["loaded_version"].required = True
+
+
+def describe_changes(instance, since_version: int) -> list[dict]:
+    """What others changed in `instance` after `since_version`, from its audit trail."""
+    history = instance.history.order_by("history_id")
+    old = history.filter(version=since_version).last()
+    new = history.last()
+    if old is None or new is None:
+        return []
+    changes = []
+    for change in new.diff_against(old).changes:
+        field = instance._meta.get_field(change.field)
+        changes.append(
+            {
+                "field": capfirst(field.verbose_name),
+                "old": _display(field, change.old),
+                "new": _display(field, change.new),
+            }
+        )
+    return [*changes, {"by": new.history_user, "at": new.history_date}] if changes else []
+
+
+def _display(field, value):
+    if value in (None, ""):
+        return "—"
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if field.is_relation and not field.many_to_many:
+        obj = field.related_model._default_manager.filter(pk=value).first()
+        return str(obj) if obj else value
+    return value
+
+
+class ModelFormView(View):
+    """GET shows the form, POST saves it. Set `model`, `form_class`; `cancel_url_name` optional."""
+
+    model = None
+    form_class = None
+    template_name = "generic/object_form.html"
+    fragment = "form"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        action = "change" if self.object else "add"
+        if not can(request.user, action, self.model):
+            raise PermissionDenied(f"You may not {action} {self.model._meta.verbose_name_plural}.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self):
+        pk = self.kwargs.get("pk")
+        return get_object_or_404(self.model, pk=pk) if pk is not None else None
+
+    def get_form(self, data=None):
+        return self.form_class(data=data, instance=self.object, user=self.request.user)
+
+    def get(self, request, *args, **kwargs):
+        return self.render(self.get_form())
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form(request.POST)
+        if not form.is_valid():
+            return self.render(form, status=422)
+        if self.object is None:
+            record = form.save()
+            messages.success(
+                request, f"{capfirst(self.model._meta.verbose_name)} “{record}” created."
+            )
+            return self.redirect(record)
+        with transaction.atomic():
+            # Lock the row, then check the version: two saves cannot both pass the check.
+            current = self.model._default_manager.select_for_update().get(pk=self.object.pk)
+            loaded = form.cleaned_data["loaded_version"]
+            if current.version != loaded:
+                return self.conflict(form, current, loaded)
+            form = self.form_class(data=request.POST, instance=current, user=request.user)
+            if not form.is_valid():  # the locked row may differ in fields the form checks
+                return self.render(form, status=422)
+            record = form.save()
+        messages.success(request, f"Saved changes to “{record}”.")
+        return self.redirect(record)
+
+    def conflict(self, form, current, loaded):
+        changes = describe_changes(current, loaded)
+        # Keep the user's input so it can be reapplied; the next save is on top of the new version.
+        data = form.data.copy()
+        data["loaded_version"] = current.version
+        form = self.form_class(data=data, instance=current, user=self.request.user)
+        form.is_valid()
+        return self.render(form, status=409, conflict={"changes": changes, "record": current})
+
+    def redirect(self, record):
+        url = record.get_absolute_url()
+        if self.request.htmx:
+            return HttpResponseClientRedirect(url)
+        return HttpResponseRedirect(url)
+
+    def render(self, form, status=200, conflict=None):
+        meta = self.model._meta
+        template = self.template_name
+        if wants_fragment(self.request, self.fragment):
+            template += f"#{self.fragment}"
+        context = {
+            "form": form,
+            "object": self.object,
+            "conflict": conflict,
+            "verbose_name": meta.verbose_name,
+            "verbose_name_plural": meta.verbose_name_plural,
+            "title": f"Edit {self.object}" if self.object else f"New {meta.verbose_name}",
+            "cancel_url": self.object.get_absolute_url() if self.object else self.list_url(),
+            "list_url": self.list_url(),
+        }
+        return TemplateResponse(self.request, template, context, status=status)
+
+    def list_url(self):
+        meta = self.model._meta
+        return reverse(f"{meta.app_label}:{meta.model_name}_list")
+
+
+def dependants(obj) -> tuple[list, list]:
+    """(what deleting `obj` would also delete, what prevents deleting it)."""
+    collector = NestedObjects(using=router.db_for_write(obj.__class__))
+    collector.collect([obj])
+    cascaded = [
+        item for item in _flatten(collector.nested()) if item != obj and not _is_history(item)
+    ]
+    blocking = [
+        item
+        for item in (*collector.protected, *getattr(collector, "restricted", ()))
+        if not _is_history(item)
+    ]
+    return cascaded, blocking
+
+
+def _flatten(items):
+    for item in items:
+        if isinstance(item, list):
+            yield from _flatten(item)
+        else:
+            yield item
+
+
+def _is_history(item) -> bool:
+    return type(item).__name__.startswith("Historical")
+
+
+class DeleteView(View):
+    """GET: a confirmation listing what goes with the record, or why it cannot go. POST: delete."""
+
+    model = None
+    template_name = "generic/object_confirm_delete.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.object = get_object_or_404(self.model, pk=kwargs["pk"])
+        if not can(request.user, "delete", self.model):
+            raise PermissionDenied(f"You may not delete {self.model._meta.verbose_name_plural}.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        cascaded, blocking = dependants(self.object)
+        return self.render(cascaded, blocking, status=409 if blocking else 200)
+
+    def post(self, request, *args, **kwargs):
+        name, meta = str(self.object), self.model._meta
+        try:
+            with transaction.atomic():
+                self.object.delete()
+        except (ProtectedError, RestrictedError):
+            cascaded, blocking = dependants(self.object)
+            return self.render(cascaded, blocking, status=409)
+        messages.success(request, f"{capfirst(meta.verbose_name)} “{name}” deleted.")
+        url = reverse(f"{meta.app_label}:{meta.model_name}_list")
+        return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
+
+    def render(self, cascaded, blocking, status):
+        meta = self.model._meta
+        context = {
+            "object": self.object,
+            "cascaded": cascaded,
+            "blocking": blocking,
+            "verbose_name": meta.verbose_name,
+            "title": f"Delete {self.object}",
+        }
+        return TemplateResponse(self.request, self.template_name, context, status=status)
+
+
+def crud_urls(prefix: str, model, *, list_view, detail_view, form_class, export=True):
+    """The URL set of one section: list, export, detail, new, edit, delete."""
+    name = model._meta.model_name
+    patterns = [
+        path(f"{prefix}/", list_view.as_view(), name=f"{name}_list"),
+        path(
+            f"{prefix}/new/",
+            ModelFormView.as_view(model=model, form_class=form_class),
+            name=f"{name}_create",
+        ),
+        path(f"{prefix}/<int:pk>/", detail_view.as_view(), name=f"{name}_detail"),
+        path(
+            f"{prefix}/<int:pk>/edit/",
+            ModelFormView.as_view(model=model, form_class=form_class),
+            name=f"{name}_update",
+        ),
+        path(f"{prefix}/<int:pk>/delete/", DeleteView.as_view(model=model), name=f"{name}_delete"),
+    ]
+    if export:
+        patterns.insert(
+            1,
+            path(
+                f"{prefix}/export.csv", list_view.as_view(export="csv"), name=f"{name}_export_csv"
+            ),
+        )
+    return patterns

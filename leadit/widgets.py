@@ -1,0 +1,74 @@
+"""A select with server-side search (htmx), for related records that may number thousands."""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.db.models import Q
+from django.urls import reverse
+
+SHOWN = 50  # options rendered up front besides the selected ones
+
+
+@dataclass(frozen=True)
+class Lookup:
+    model: type
+    search_fields: tuple[str, ...]
+
+    def search(self, text: str):
+        queryset = self.model._default_manager.all()
+        if text:
+            query = Q()
+            for field in self.search_fields:
+                query |= Q(**{f"{field}__icontains": text})
+            queryset = queryset.filter(query)
+        return queryset
+
+
+LOOKUPS: dict[str, Lookup] = {}
+
+
+def register_lookup(name: str, model, search_fields: tuple[str, ...]) -> None:
+    LOOKUPS[name] = Lookup(model, search_fields)
+
+
+class SearchableSelect(forms.Select):
+    template_name = "widgets/searchable_select.html"
+
+    def __init__(self, lookup: str, attrs=None):
+        super().__init__(attrs)
+        self.lookup = lookup
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        query = f"field={name}" + ("" if self.allow_multiple_selected else "&empty=1")
+        context["widget"]["lookup_url"] = f"{reverse('lookup', args=[self.lookup])}?{query}"
+        return context
+
+    def optgroups(self, name, value, attrs=None):
+        """The selected options and the first few others, not the whole table."""
+        queryset = getattr(self.choices, "queryset", None)
+        if queryset is None:
+            return super().optgroups(name, value, attrs)
+        wanted = [v for v in value if v not in ("", None)]
+        try:
+            selected = list(queryset.filter(pk__in=wanted)) if wanted else []
+        except (ValueError, TypeError):
+            selected = []
+        others = list(queryset.exclude(pk__in=[o.pk for o in selected])[:SHOWN])
+        options = []
+        field = getattr(self.choices, "field", None)
+        if not self.allow_multiple_selected and getattr(field, "empty_label", None) is not None:
+            options.append(("", field.empty_label, False))
+        options += [(obj.pk, str(obj), True) for obj in selected]
+        options += [(obj.pk, str(obj), False) for obj in others]
+        return [
+            (None, [self.create_option(name, pk, label, chosen, index, attrs=attrs)], index)
+            for index, (pk, label, chosen) in enumerate(options)
+        ]
+
+
+class SearchableSelectMultiple(SearchableSelect, forms.SelectMultiple):
+    allow_multiple_selected = True
+
+    def __init__(self, lookup: str, attrs=None):
+        super().__init__(lookup, {"size": 6, **(attrs or {})})
