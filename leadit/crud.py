@@ -11,7 +11,7 @@ from django.contrib.admin.utils import NestedObjects
 from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
 from django.db.models import ProtectedError, RestrictedError
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -33,6 +33,24 @@ class VersionedForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
             self.fields["loaded_version"].required = True
+
+
+def form_data(form) -> QueryDict:
+    """A form's current values as a browser would post them."""
+    data = QueryDict(mutable=True)
+    for name in form.fields:
+        value = form[name].value()
+        if value is None or value is False:
+            continue
+        if value is True:
+            data[name] = "on"
+        elif isinstance(value, list | tuple):
+            data.setlist(name, [str(getattr(v, "pk", v)) for v in value])
+        elif hasattr(value, "isoformat"):
+            data[name] = value.isoformat()
+        else:
+            data[name] = str(value)
+    return data
 
 
 def describe_changes(instance, since_version: int) -> list[dict]:
@@ -115,13 +133,24 @@ class ModelFormView(View):
         return self.redirect(record)
 
     def conflict(self, form, current, loaded):
+        """Refuse a stale save. Offer a merge: the current record with only this user's own
+        changes (against the version they loaded) on top, ready to be reviewed and saved."""
         changes = describe_changes(current, loaded)
-        # Keep the user's input so it can be reapplied; the next save is on top of the new version.
-        data = form.data.copy()
-        data["loaded_version"] = current.version
-        form = self.form_class(data=data, instance=current, user=self.request.user)
-        form.is_valid()
-        return self.render(form, status=409, conflict={"changes": changes, "record": current})
+        snapshot = current.history.filter(version=loaded).last()
+        data = form_data(self.form_class(instance=current, user=self.request.user))
+        yours = []
+        if snapshot is not None:
+            stale = self.form_class(
+                data=self.request.POST, instance=snapshot.instance, user=self.request.user
+            )
+            yours = [name for name in stale.changed_data if name != "loaded_version"]
+            for name in yours:
+                data.setlist(name, self.request.POST.getlist(name))
+        data["loaded_version"] = str(current.version)
+        merged = self.form_class(data=data, instance=current, user=self.request.user)
+        merged.is_valid()
+        conflict = {"changes": changes, "yours": [merged[name].label for name in yours]}
+        return self.render(merged, status=409, conflict=conflict)
 
     def redirect(self, record):
         url = record.get_absolute_url()

@@ -20,6 +20,7 @@ from members.models import CountryProfile, Member, Organisation, Sector
 from . import iati
 
 MONEY = {"max_digits": 14, "decimal_places": 2}  # USD million, to the nearest USD 10,000
+NOT_NEGATIVE = [MinValueValidator(0, "Amounts cannot be negative.")]
 ZERO = Decimal("0")
 YEAR_VALIDATORS = [MinValueValidator(1990), MaxValueValidator(2100)]
 
@@ -378,10 +379,13 @@ class Project(SourcedModel):
     status_basis = models.CharField(
         max_length=24, choices=StatusBasis.choices, default=StatusBasis.THIRD_PARTY
     )
-    capacity = models.DecimalField(max_digits=12, decimal_places=3, null=True, blank=True)
+    capacity = models.DecimalField(
+        validators=NOT_NEGATIVE, max_digits=12, decimal_places=3, null=True, blank=True
+    )
     capacity_unit = models.CharField(max_length=16, choices=CapacityUnit.choices, blank=True)
     capex_musd = models.DecimalField(
         "capex (USD million)",
+        validators=NOT_NEGATIVE,
         **MONEY,
         null=True,
         blank=True,
@@ -396,6 +400,7 @@ class Project(SourcedModel):
     )
     abatement_tco2e = models.DecimalField(
         "abatement (t CO2e per year)",
+        validators=NOT_NEGATIVE,
         max_digits=14,
         decimal_places=0,
         null=True,
@@ -686,6 +691,7 @@ class Financing(TrackedModel):
     concessional = models.BooleanField(default=False)
     amount_musd = models.DecimalField(
         "amount (USD million)",
+        validators=NOT_NEGATIVE,
         **MONEY,
         null=True,
         blank=True,
@@ -907,12 +913,15 @@ class Assistance(SourcedModel):
     )
     amount_musd = models.DecimalField(
         "amount (USD million)",
+        validators=NOT_NEGATIVE,
         **MONEY,
         null=True,
         blank=True,
         help_text="Leave empty when not disclosed.",
     )
-    amount_original = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    amount_original = models.DecimalField(
+        validators=NOT_NEGATIVE, max_digits=16, decimal_places=2, null=True, blank=True
+    )
     currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217, e.g. SEK")
     recipient_country = CountryField(blank=True)
     planned_start = models.DateField(null=True, blank=True)

@@ -1,7 +1,13 @@
 import os
+import re
 import shutil
 
 import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from leadit.roles import SECRETARIAT, TRACKER_APPS
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -24,3 +30,26 @@ def pytest_collection_modifyitems(config, items):
 def browser_type_launch_args(browser_type_launch_args):
     # `playwright install` cannot download here: drive Debian's Chromium instead.
     return {**browser_type_launch_args, "executable_path": CHROMIUM}
+
+
+PASSWORD = "a-browser-test-password"
+
+
+@pytest.fixture
+def site(live_server, django_user_model):
+    call_command("loaddata", "leadit", verbosity=0)
+    user = django_user_model.objects.create_user("officer", password=PASSWORD, is_staff=True)
+    # Transactional tests flush the tables, the groups from the data migration with them.
+    group, _ = Group.objects.get_or_create(name=SECRETARIAT)
+    group.permissions.set(Permission.objects.filter(content_type__app_label__in=TRACKER_APPS))
+    user.groups.add(group)
+    return live_server.url
+
+
+def log_in(page, site):
+    page.goto(f"{site}/pipeline/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    page.fill("input[name=username]", "officer")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page).to_have_url(f"{site}/pipeline/")

@@ -4,35 +4,12 @@ import re
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group, Permission
-from django.core.management import call_command
 from playwright.sync_api import expect
 
-from leadit.roles import SECRETARIAT, TRACKER_APPS
+from .conftest import log_in
 
 # serialized_rollback restores what migrations created (the roles) after each flush.
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-PASSWORD = "a-browser-test-password"
-
-
-@pytest.fixture
-def site(live_server, django_user_model):
-    call_command("loaddata", "leadit", verbosity=0)
-    user = django_user_model.objects.create_user("officer", password=PASSWORD, is_staff=True)
-    # Transactional tests flush the tables, the groups from the data migration with them.
-    group, _ = Group.objects.get_or_create(name=SECRETARIAT)
-    group.permissions.set(Permission.objects.filter(content_type__app_label__in=TRACKER_APPS))
-    user.groups.add(group)
-    return live_server.url
-
-
-def log_in(page, site):
-    page.goto(f"{site}/pipeline/")
-    expect(page).to_have_url(re.compile(r"/accounts/login/"))
-    page.fill("input[name=username]", "officer")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page).to_have_url(f"{site}/pipeline/")
 
 
 def count(page) -> str:
