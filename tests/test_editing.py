@@ -387,3 +387,14 @@ def test_detail_and_edit_pages_keep_a_fixed_query_count(staff_client, factory, u
         return record
 
     assert queries(with_related(1)) == queries(with_related(6))
+
+
+def test_refused_delete_names_and_links_what_depends_on_it(staff_client):
+    partnership = PartnershipFactory()
+    project = ProjectFactory(name="Linked project", partnership=partnership)
+    response = staff_client.get(f"/partnerships/{partnership.pk}/delete/")
+    assertContains(
+        response,
+        f'Project: <a href="{project.get_absolute_url()}">Linked project</a>',
+        status_code=409,
+    )

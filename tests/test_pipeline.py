@@ -341,3 +341,12 @@ def test_viewers_can_read_and_export(viewer_client, pipeline):
     assert viewer_client.get(URL).status_code == 200
     assert viewer_client.get("/pipeline/export.csv").status_code == 200
     assert Project.objects.count() == 2
+
+
+def test_small_amounts_keep_their_decimals():
+    from leadit.templatetags.leadit import money
+
+    assert money(Decimal("0.05")) == "0.05"
+    assert money(Decimal("1234.56")) == "1,234.6"
+    assert money(Decimal("1234.56"), 0) == "1,235"
+    assert "not disclosed" in money(None)

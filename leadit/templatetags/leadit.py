@@ -7,6 +7,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template.defaultfilters import date as date_filter
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 
 from leadit.generic import sort_url
 
@@ -22,10 +23,24 @@ def _number(value, places: int) -> str:
 
 @register.filter
 def money(value, places: int = 1):
-    """USD million with thousands separators; None reads 'not disclosed'."""
+    """USD million with thousands separators; None reads 'not disclosed'. Amounts under a
+    million keep two decimals, so USD 50,000 reads 0.05 and not 0.0."""
     if value is None or value == "":
         return NOT_DISCLOSED
-    return _number(value, int(places))
+    places = int(places)
+    if 0 < abs(value) < 1:
+        places = max(places, 2)
+    return _number(value, places)
+
+
+@register.filter
+def record_link(obj):
+    """'Project: <a>name</a>' for any record, linked when it has a page."""
+    kind = capfirst(obj._meta.verbose_name)
+    url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else None
+    if url:
+        return format_html('{}: <a href="{}">{}</a>', kind, url, obj)
+    return format_html("{}: {}", kind, obj)
 
 
 @register.filter
