@@ -119,3 +119,60 @@ def test_forum_filter_by_year(staff_client):
     response = staff_client.get("/forum/", {"year": 2023})
     assertContains(response, "Summit 2023")
     assertNotContains(response, "Dialogue 2022")
+
+
+def test_members_filter_by_sector_region_and_joined_year(staff_client):
+    from .factories import CountryProfileFactory, SectorFactory
+
+    CountryProfileFactory(country="IN", region="south_asia")
+    CountryProfileFactory(country="SE", region="europe_central_asia", is_emde=False)
+    steel = SectorFactory(slug="steel", name="Iron and steel")
+    indian = MemberFactory(organisation__name="Steel India", organisation__country="IN",
+                           joined_on=datetime.date(2023, 6, 30))
+    indian.organisation.sectors.add(steel)
+    MemberFactory(organisation__name="Swedish Trucks", organisation__country="SE")
+    for params in ({"sector": "steel"}, {"region": "south_asia"}, {"joined": 2023}):
+        response = staff_client.get("/members/", params)
+        assertContains(response, "Steel India")
+        assertNotContains(response, "Swedish Trucks")
+
+
+def test_engagements_filter_by_provider_and_owner(staff_client, secretariat_user):
+    mine = EngagementFactory(title="Mine", owner=secretariat_user)
+    EngagementFactory(title="Unowned")
+    response = staff_client.get("/engagements/", {"owner": secretariat_user.pk})
+    assertContains(response, "Mine")
+    assertNotContains(response, "Unowned")
+    response = staff_client.get("/engagements/", {"provider": mine.provider_id})
+    assertContains(response, "Mine")
+    assertNotContains(response, "Unowned")
+
+
+def test_forum_filter_by_member(staff_client):
+    member = MemberFactory(organisation__name="Government of Ruritania")
+    joined = ForumActivityFactory(title="Joined summit")
+    joined.members.add(member)
+    ForumActivityFactory(title="Other webinar")
+    response = staff_client.get("/forum/", {"member": member.pk})
+    assertContains(response, "Joined summit")
+    assertNotContains(response, "Other webinar")
+
+
+@pytest.mark.parametrize(
+    "url, factory, text",
+    [
+        ("/members/export.csv", lambda: MemberFactory(organisation__name="=cmd|x"), "'=cmd|x"),
+        ("/engagements/export.csv", lambda: EngagementFactory(title="Kiln deal"), "Kiln deal"),
+        ("/partnerships/export.csv", lambda: PartnershipFactory(name="Hub"), "Hub"),
+        ("/assistance/export.csv", lambda: AssistanceFactory(title="TA one"), "TA one"),
+        ("/forum/export.csv", lambda: ForumActivityFactory(title="Summit"), "Summit"),
+    ],
+)
+def test_every_section_exports_its_filtered_rows(staff_client, url, factory, text):
+    factory()
+    response = staff_client.get(url)
+    assert response.status_code == 200 and response.streaming
+    body = b"".join(response.streaming_content).decode()
+    assert text in body
+    assert body.count("\n") == 2  # header and the one row
+    assert staff_client.get(url, {"q": "x" * 500}).status_code == 422
