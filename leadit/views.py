@@ -1,26 +1,38 @@
+from django import forms
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
-from leadit.generic import require_perm
+from leadit.generic import require_perm, wants_fragment
 from leadit.widgets import LOOKUPS, SHOWN
-from members.models import Member
-from partnerships.models import Engagement, ForumActivity, Partnership, Project
+from partnerships import dashboard as figures
+from partnerships.models import Project
+
+STUCK_CHOICES = (3, 6, 12, 18, 24, 36)
+
+
+class DashboardForm(forms.Form):
+    stuck_months = forms.IntegerField(min_value=1, max_value=600, required=False)
 
 
 @require_GET
+@vary_on_headers("HX-Request", "HX-Target")
 def dashboard(request):
-    """A first overview; the charts and pace monitor come with the dashboard issue."""
-    projects = Project.objects.all()
-    context = {
-        "totals": projects.totals(),
-        "project_count": projects.count(),
-        "member_count": Member.objects.current().count(),
-        "engagement_count": Engagement.objects.filter(stage__in=Engagement.ACTIVE_STAGES).count(),
-        "partnership_count": Partnership.objects.count(),
-        "forum_count": ForumActivity.objects.count(),
-    }
-    return render(request, "dashboard.html", context)
+    """Where the pipeline stands and how fast it moves; see partnerships.dashboard."""
+    form = DashboardForm(request.GET)
+    valid = form.is_valid()
+    months = (form.cleaned_data.get("stuck_months") if valid else None) or 12
+    status = 200 if valid else 422
+    can_verify = request.user.has_perm("partnerships.change_project")
+    if wants_fragment(request, "stuck"):
+        context = {"stuck": figures.stuck(Project.objects.order_by(), months)}
+        template = "dashboard.html#stuck"
+    else:
+        context = figures.dashboard(stuck_months=months)
+        template = "dashboard.html"
+    context.update(stuck_choices=sorted({*STUCK_CHOICES, months}), can_verify=can_verify, form=form)
+    return render(request, template, context, status=status)
 
 
 @require_GET

@@ -4,9 +4,9 @@ The CSV streams row by row from a server-side cursor, so 100,000 rows need no mo
 """
 
 import datetime
-import tempfile
+import io
 
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django_countries import countries
 from openpyxl import Workbook
 
@@ -78,19 +78,18 @@ def csv_response(queryset) -> StreamingHttpResponse:
     return stream_csv(export_rows(queryset), "pipeline")
 
 
-def xlsx_response(queryset) -> FileResponse:
+def xlsx_response(queryset) -> HttpResponse:
+    """A workbook cannot be streamed while it is written; openpyxl's write-only mode keeps the
+    rows out of memory and the compressed file is sent whole. The CSV is the streaming export."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Pipeline")
     for row in export_rows(queryset):
         sheet.append(row)
-    # Spool to disk past 10 MB so a large export does not sit in memory.
-    # FileResponse closes it once sent.
-    buffer = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)  # noqa: SIM115
+    buffer = io.BytesIO()
     workbook.save(buffer)
-    buffer.seek(0)
-    return FileResponse(
-        buffer,
-        as_attachment=True,
-        filename=filename("xlsx"),
+    response = HttpResponse(
+        buffer.getvalue(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+    response["Content-Disposition"] = f'attachment; filename="{filename("xlsx")}"'
+    return response

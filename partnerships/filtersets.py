@@ -15,6 +15,7 @@ from . import iati
 from .models import Assistance, Engagement, ForumActivity, Partnership, Project, Stage, Technology
 
 YES_NO = (("yes", "Yes"), ("no", "No"))
+NO_PROFILE = "none"
 MAX_MONEY = 10**9  # USD million: far above any project, low enough for every database
 
 
@@ -103,6 +104,39 @@ class ProjectFilterSet(TrackerFilterSet):
     )
     year_min = year_filter("gte", "Commissioning from")
     year_max = year_filter("lte", "Commissioning to")
+    # Filters behind the dashboard's figures, so every chart links to exactly its projects.
+    reached = django_filters.ChoiceFilter(
+        choices=Stage.choices,
+        method="filter_reached",
+        label="Reached stage",
+        empty_label="Any",
+        help_text="With 'reached in': projects that entered this stage then.",
+    )
+    reached_year = IntegerFilter(
+        method="filter_reached",
+        label="Reached in",
+        min_value=1990,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"min": 1990, "max": 2100}),
+    )
+    slip_min = IntegerFilter(
+        method="filter_slip", label="Slipped at least (years)", min_value=-50, max_value=50
+    )
+    slip_max = IntegerFilter(
+        method="filter_slip", label="Slipped at most (years)", min_value=-50, max_value=50
+    )
+    stuck_months = IntegerFilter(
+        method="filter_stuck",
+        label="No stage change for (months)",
+        min_value=1,
+        max_value=600,
+    )
+    unverified_months = IntegerFilter(
+        method="filter_unverified",
+        label="Not verified for (months)",
+        min_value=1,
+        max_value=600,
+    )
 
     search_fields = (
         "name",
@@ -133,7 +167,27 @@ class ProjectFilterSet(TrackerFilterSet):
         fields: list[str] = []
 
     def filter_region(self, queryset, name, value):
+        if value == NO_PROFILE:
+            return queryset.exclude(country__in=CountryProfile.objects.values("country"))
         return queryset.in_region(value)
+
+    def filter_reached(self, queryset, name, value):
+        # Applied once for the pair: the stage and the year are read together.
+        stage = self.form.cleaned_data.get("reached")
+        year = self.form.cleaned_data.get("reached_year")
+        if name == "reached_year" and stage:
+            return queryset  # already done with the stage
+        return queryset.reached(stage or None, year)
+
+    def filter_slip(self, queryset, name, value):
+        lookup = "gte" if name == "slip_min" else "lte"
+        return queryset.with_slip().filter(**{f"slip__{lookup}": value})
+
+    def filter_stuck(self, queryset, name, value):
+        return queryset.stuck(months=value)
+
+    def filter_unverified(self, queryset, name, value):
+        return queryset.unverified(months=value)
 
     def filter_emde(self, queryset, name, value):
         return queryset.emde(value == "yes")

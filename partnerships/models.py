@@ -1,6 +1,7 @@
 """LeadIT's work: technologies, the project pipeline, financing, stage history, technology-transfer
 engagements, industry transition partnerships with their assistance, and Global Forum activity."""
 
+import calendar
 import datetime
 from decimal import Decimal
 
@@ -23,6 +24,15 @@ MONEY = {"max_digits": 14, "decimal_places": 2}  # USD million, to the nearest U
 NOT_NEGATIVE = [MinValueValidator(0, "Amounts cannot be negative.")]
 ZERO = Decimal("0")
 YEAR_VALIDATORS = [MinValueValidator(1990), MaxValueValidator(2100)]
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` months earlier (clamped to the month's end)."""
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    last_day = calendar.monthrange(year, month)[1]
+    return datetime.date(year, month, min(day.day, last_day))
 
 
 def year_range_check(field: str) -> models.CheckConstraint:
@@ -273,9 +283,38 @@ class ProjectQuerySet(models.QuerySet):
             return self.filter(country__in=emde_countries)
         return self.exclude(country__in=emde_countries)
 
+    def reached(self, stage: str | None, year: int | None):
+        """Projects that entered `stage` (any stage if None) in `year` (any year if None)."""
+        changes = StageChange.objects.all()
+        if stage:
+            changes = changes.filter(to_stage=stage)
+        if year:
+            changes = changes.filter(changed_on__year=year)
+        return self.filter(pk__in=changes.values("project"))
+
+    def with_slip(self):
+        """Annotate `slip`: revised minus planned commissioning year (NULL when either is)."""
+        return self.annotate(slip=F("revised_commissioning_year") - F("planned_commissioning_year"))
+
+    def active(self):
+        """Still moving along the ladder: not operational, not cancelled."""
+        return self.exclude(stage__in=[Stage.OPERATIONAL, Stage.CANCELLED])
+
+    def stuck(self, months: int, today: datetime.date | None = None):
+        """Active projects with no stage change for `months` months."""
+        cutoff = months_before(today or datetime.date.today(), months)
+        recent = StageChange.objects.filter(changed_on__gt=cutoff).values("project")
+        return self.active().exclude(pk__in=recent)
+
+    def unverified(self, months: int = 12, today: datetime.date | None = None):
+        """Never verified, or last verified more than `months` months ago: the review queue."""
+        cutoff = months_before(today or datetime.date.today(), months)
+        return self.filter(Q(last_verified_on__isnull=True) | Q(last_verified_on__lt=cutoff))
+
     def totals(self) -> dict:
         """Sums over the set; undisclosed (NULL) figures are left out and counted apart."""
         return self.order_by().aggregate(
+            count=models.Count("pk"),
             capex=Sum("capex_musd"),
             secured=Sum("financing_secured_musd"),
             gap=Sum("financing_gap_musd"),

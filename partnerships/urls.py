@@ -20,6 +20,7 @@ urlpatterns = [
     path("pipeline/<int:pk>/edit/", project_form, name="project_update"),
     path("pipeline/<int:pk>/delete/", DeleteView.as_view(model=Project), name="project_delete"),
     path("pipeline/<int:pk>/stage/", views.project_move_stage, name="project_move_stage"),
+    path("pipeline/<int:pk>/verify/", views.project_verify, name="project_verify"),
     *crud_urls(
         "engagements",
         Engagement,

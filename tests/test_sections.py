@@ -127,8 +127,11 @@ def test_members_filter_by_sector_region_and_joined_year(staff_client):
     CountryProfileFactory(country="IN", region="south_asia")
     CountryProfileFactory(country="SE", region="europe_central_asia", is_emde=False)
     steel = SectorFactory(slug="steel", name="Iron and steel")
-    indian = MemberFactory(organisation__name="Steel India", organisation__country="IN",
-                           joined_on=datetime.date(2023, 6, 30))
+    indian = MemberFactory(
+        organisation__name="Steel India",
+        organisation__country="IN",
+        joined_on=datetime.date(2023, 6, 30),
+    )
     indian.organisation.sectors.add(steel)
     MemberFactory(organisation__name="Swedish Trucks", organisation__country="SE")
     for params in ({"sector": "steel"}, {"region": "south_asia"}, {"joined": 2023}):

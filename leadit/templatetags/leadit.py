@@ -99,3 +99,20 @@ def aria_sort(context, key: str) -> str:
     if current == f"-{key}":
         return "descending"
     return "none"
+
+
+@register.filter
+def get(mapping, key):
+    """mapping[key] in a template (None when absent)."""
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.simple_tag
+def figure(row, key, kind="count"):
+    """A chart row's value, formatted: count, money (USD m) or quantity (t CO2e)."""
+    value = row.get(key)
+    if kind == "money":
+        return money(value, 0)
+    if kind == "quantity":
+        return quantity(value)
+    return intcomma(value or 0)

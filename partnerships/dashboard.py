@@ -1,0 +1,346 @@
+"""The figures of the dashboard, aggregated in the database in a fixed number of queries.
+
+Every figure carries the pipeline link (query parameters) that lists exactly its projects, so the
+count a user sees on the chart is the count the pipeline shows.
+"""
+
+import datetime
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.db import connection
+from django.db.models import Count, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, ExtractYear
+from django.urls import reverse
+
+from members.models import CountryProfile, Member
+
+from .filtersets import NO_PROFILE
+from .models import (
+    Assistance,
+    Engagement,
+    Financing,
+    ForumActivity,
+    Partnership,
+    Project,
+    Stage,
+    StageChange,
+)
+
+ZERO = Decimal("0")
+LADDER = [
+    Stage.IDENTIFIED,
+    Stage.PRE_FEASIBILITY,
+    Stage.FEASIBILITY,
+    Stage.FINANCING,
+    Stage.FID,
+    Stage.CONSTRUCTION,
+    Stage.OPERATIONAL,
+]
+
+
+def pipeline_url(**params) -> str:
+    return reverse("partnerships:project_list") + ("?" + urlencode(params) if params else "")
+
+
+def _sums():
+    return {
+        "count": Count("pk"),
+        "capex": Sum("capex_musd"),
+        "gap": Sum("financing_gap_musd"),
+        "secured": Sum("financing_secured_musd"),
+        "abatement": Sum("abatement_tco2e"),
+        "capex_undisclosed": Count("pk", filter=Q(capex_musd__isnull=True)),
+        "abatement_undisclosed": Count("pk", filter=Q(abatement_tco2e__isnull=True)),
+    }
+
+
+def with_bars(rows: list[dict], *keys: str) -> list[dict]:
+    """Add `<key>_share` (0-100) to each row, relative to the largest value of that key."""
+    for key in keys:
+        top = max((row[key] or 0 for row in rows), default=0)
+        for row in rows:
+            row[f"{key}_share"] = round(float(row[key] or 0) / float(top) * 100, 2) if top else 0
+    return rows
+
+
+def funnel(projects) -> list[dict]:
+    by_stage = {row["stage"]: row for row in projects.values("stage").annotate(**_sums())}
+    rows = []
+    for value, label in Stage.choices:
+        row = by_stage.get(value, {"count": 0, "capex": None, "capex_undisclosed": 0})
+        rows.append(
+            {
+                "key": value,
+                "label": label,
+                "count": row["count"],
+                "capex": row["capex"],
+                "capex_undisclosed": row["capex_undisclosed"],
+                "url": pipeline_url(stage=value),
+            }
+        )
+    return with_bars(rows, "count", "capex")
+
+
+def by_sector(projects) -> list[dict]:
+    rows = [
+        {
+            **row,
+            "key": row["sector__slug"],
+            "label": row["sector__name"],
+            "url": pipeline_url(sector=row["sector__slug"]),
+        }
+        for row in projects.values("sector__slug", "sector__name", "sector__position")
+        .annotate(**_sums())
+        .order_by("sector__position", "sector__name")
+    ]
+    return with_bars(rows, "capex", "gap", "abatement", "count")
+
+
+def by_region(projects) -> list[dict]:
+    region = Subquery(
+        CountryProfile.objects.filter(country=OuterRef("country")).values("region")[:1]
+    )
+    labels = dict(CountryProfile.Region.choices)
+    rows = []
+    for row in (
+        projects.annotate(region=region).values("region").annotate(**_sums()).order_by("region")
+    ):
+        key = row["region"] or NO_PROFILE
+        rows.append(
+            {
+                **row,
+                "key": key,
+                "label": labels.get(key, "No country profile"),
+                "url": pipeline_url(region=key),
+            }
+        )
+    return with_bars(rows, "capex", "gap", "count")
+
+
+def by_emde(projects) -> list[dict]:
+    emde_countries = CountryProfile.objects.filter(is_emde=True).values("country")
+    emde = projects.filter(country__in=emde_countries).aggregate(**_sums())
+    total = projects.aggregate(**_sums())
+    other = {key: _minus(total[key], emde[key]) for key in total}
+    rows = [
+        {**emde, "key": "yes", "label": "EMDE", "url": pipeline_url(emde="yes")},
+        {**other, "key": "no", "label": "Non-EMDE", "url": pipeline_url(emde="no")},
+    ]
+    return with_bars(rows, "capex", "gap", "count")
+
+
+def _minus(a, b):
+    if a is None:
+        return None
+    return a - (b or 0)
+
+
+def milestones_per_year() -> list[dict]:
+    """Projects reaching FID and operation, per year of the stage change."""
+    counts = (
+        StageChange.objects.filter(to_stage__in=[Stage.FID, Stage.OPERATIONAL])
+        .annotate(year=ExtractYear("changed_on"))
+        .values("year", "to_stage")
+        .annotate(projects=Count("project", distinct=True))
+        .order_by("year")
+    )
+    years: dict[int, dict] = {}
+    for row in counts:
+        entry = years.setdefault(row["year"], {"year": row["year"], "fid": 0, "operational": 0})
+        entry[row["to_stage"]] = row["projects"]
+    rows = list(years.values())
+    for row in rows:
+        row["fid_url"] = pipeline_url(reached=Stage.FID, reached_year=row["year"])
+        row["operational_url"] = pipeline_url(reached=Stage.OPERATIONAL, reached_year=row["year"])
+        row["total"] = row["fid"] + row["operational"]
+    return with_bars(rows, "total", "fid", "operational")
+
+
+def slippage(projects) -> list[dict]:
+    """Projects by how many years their commissioning moved (planned vs revised)."""
+    counts = dict(
+        projects.with_slip()
+        .filter(slip__isnull=False)
+        .values_list("slip")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("slip", "n")
+    )
+    rows = []
+    for years in (0, 1, 2):
+        rows.append(
+            {
+                "label": "On time" if years == 0 else f"+{years} year{'s' if years > 1 else ''}",
+                "count": counts.get(years, 0),
+                "url": pipeline_url(slip_min=years, slip_max=years),
+            }
+        )
+    rows.append(
+        {
+            "label": "+3 years or more",
+            "count": sum(n for slip, n in counts.items() if slip >= 3),
+            "url": pipeline_url(slip_min=3),
+        }
+    )
+    earlier = sum(n for slip, n in counts.items() if slip < 0)
+    if earlier:
+        rows.insert(
+            0, {"label": "Earlier than planned", "count": earlier, "url": pipeline_url(slip_max=-1)}
+        )
+    return with_bars(rows, "count")
+
+
+PACE_SQL = """
+WITH spells AS (
+    SELECT to_stage AS stage, changed_on,
+           LEAD(changed_on) OVER (PARTITION BY project_id ORDER BY changed_on, id) AS left_on
+    FROM partnerships_stagechange
+), durations AS (
+    SELECT stage, {days} AS days FROM spells WHERE left_on IS NOT NULL
+), ranked AS (
+    SELECT stage, days,
+           ROW_NUMBER() OVER (PARTITION BY stage ORDER BY days) AS position,
+           COUNT(*) OVER (PARTITION BY stage) AS spells
+    FROM durations
+)
+SELECT stage, AVG(days), MAX(spells) FROM ranked
+WHERE position IN ((spells + 1) / 2, (spells + 2) / 2)
+GROUP BY stage
+"""
+
+
+def pace() -> list[dict]:
+    """Median days a project spends in each stage, over completed spells (one query)."""
+    if connection.vendor == "postgresql":
+        days = "(left_on - changed_on)"
+    else:
+        days = "(julianday(left_on) - julianday(changed_on))"
+    with connection.cursor() as cursor:
+        cursor.execute(PACE_SQL.format(days=days))
+        medians = {stage: (float(median), spells) for stage, median, spells in cursor.fetchall()}
+    rows = []
+    for value in [*LADDER[:-1], Stage.PAUSED]:
+        median, spells = medians.get(value, (None, 0))
+        rows.append(
+            {
+                "key": value,
+                "label": Stage(value).label,
+                "median_days": median,
+                "months": round(median / 30.44, 1) if median is not None else None,
+                "spells": spells,
+            }
+        )
+    return with_bars(rows, "median_days")
+
+
+def stuck(projects, months: int, limit: int = 10) -> dict:
+    queryset = projects.stuck(months=months)
+    last_change = Subquery(
+        StageChange.objects.filter(project=OuterRef("pk"))
+        .order_by("-changed_on", "-pk")
+        .values("changed_on")[:1]
+    )
+    rows = list(
+        queryset.select_related("sponsor")
+        .annotate(last_change=last_change)
+        .order_by("last_change", "pk")[:limit]
+    )
+    return {
+        "count": queryset.count(),
+        "rows": rows,
+        "months": months,
+        "url": pipeline_url(stuck_months=months),
+    }
+
+
+def key_figures(today: datetime.date) -> dict:
+    members = Member.objects.current().aggregate(
+        countries=Count("pk", filter=Q(kind=Member.Kind.COUNTRY)),
+        companies=Count("pk", filter=Q(kind=Member.Kind.COMPANY)),
+    )
+    engagements = Engagement.objects.aggregate(
+        active=Count("pk", filter=Q(stage__in=Engagement.ACTIVE_STAGES)),
+        overdue=Count("pk", filter=Q(stage__in=Engagement.ACTIVE_STAGES, next_step_due__lt=today)),
+    )
+    assistance = Assistance.objects.aggregate(
+        count=Count("pk"),
+        amount=Sum("amount_musd"),
+        undisclosed=Count("pk", filter=Q(amount_musd__isnull=True)),
+    )
+    forum = ForumActivity.objects.aggregate(
+        this_year=Count("pk", filter=Q(starts_on__year=today.year)),
+        total=Count("pk"),
+    )
+    partnerships = Partnership.objects.aggregate(
+        total=Count("pk"), active=Count("pk", filter=Q(status=Partnership.Status.ACTIVE))
+    )
+    return {
+        "members": members,
+        "engagements": engagements,
+        "assistance": assistance,
+        "forum": forum,
+        "partnerships": partnerships,
+    }
+
+
+def review_queue(today: datetime.date, limit: int = 10) -> dict:
+    """Projects not verified for 12 months, oldest first."""
+    queue = Project.objects.unverified(12, today)
+    never_first = Coalesce("last_verified_on", Value(datetime.date(1900, 1, 1)))
+    rows = list(queue.select_related("sponsor").order_by(never_first, "pk")[:limit])
+    return {"count": queue.count(), "rows": rows, "url": pipeline_url(unverified_months=12)}
+
+
+def gap_matching(project: Project) -> list[dict]:
+    """Who financed or assisted comparable projects (same sector, same country or region):
+    providers and instruments with amounts, to see who to approach to close the gap."""
+    same_region = CountryProfile.objects.filter(
+        region__in=CountryProfile.objects.filter(country=project.country).values("region")
+    ).values("country")
+    comparable = Q(project__sector=project.sector_id) & (
+        Q(project__country=project.country) | Q(project__country__in=same_region)
+    )
+    rows = (
+        Financing.objects.filter(comparable, status__in=Financing.SECURED)
+        .exclude(project=project)
+        .values("provider", "provider__name", "instrument")
+        .annotate(
+            projects=Count("project", distinct=True),
+            amount=Sum("amount_musd"),
+            undisclosed=Count("pk", filter=Q(amount_musd__isnull=True)),
+            in_country=Count("pk", filter=Q(project__country=project.country)),
+        )
+        .order_by("-in_country", "-amount", "provider__name")
+    )
+    labels = dict(Financing.Instrument.choices)
+    return [
+        {**row, "instrument_label": labels.get(row["instrument"], row["instrument"])}
+        for row in rows[:12]
+    ]
+
+
+def dashboard(stuck_months: int = 12, today: datetime.date | None = None) -> dict:
+    today = today or datetime.date.today()
+    projects = Project.objects.order_by()
+    overdue = (
+        Engagement.objects.filter(stage__in=Engagement.ACTIVE_STAGES, next_step_due__lt=today)
+        .select_related("owner")
+        .order_by("next_step_due", "pk")
+    )
+    return {
+        "today": today,
+        "totals": projects.totals(),
+        "figures": key_figures(today),
+        "funnel": funnel(projects),
+        "sectors": by_sector(projects),
+        "regions": by_region(projects),
+        "emde": by_emde(projects),
+        "milestones": milestones_per_year(),
+        "slippage": slippage(projects),
+        "pace": pace(),
+        "stuck": stuck(projects, stuck_months),
+        "overdue": list(overdue[:10]),
+        "review": review_queue(today),
+        "links": {"pipeline": pipeline_url()},
+    }
