@@ -5,19 +5,22 @@ POST/redirect/GET without JavaScript. Every write checks the model permission (4
 Edits carry the version they were loaded from; a stale edit is refused (409) with what changed.
 """
 
+import datetime
+
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import NestedObjects
 from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
 from django.db.models import ProtectedError, RestrictedError
-from django.http import HttpResponseRedirect, QueryDict
+from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
 from django.views import View
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from .generic import can, wants_fragment
 
@@ -247,8 +250,30 @@ class DeleteView(View):
         return TemplateResponse(self.request, self.template_name, context, status=status)
 
 
+class VerifyView(View):
+    """POST: the record's facts were checked against its source today (one click)."""
+
+    model = None
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        record = get_object_or_404(self.model, pk=pk)
+        if not can(request.user, "change", self.model):
+            raise PermissionDenied(f"You may not change {self.model._meta.verbose_name_plural}.")
+        record.last_verified_on = datetime.date.today()
+        record.save(update_fields=["last_verified_on"])
+        messages.success(request, f"“{record}” marked as verified today.")
+        if request.htmx:
+            # Whatever listed it (the dashboard's review queue) reloads itself on this event.
+            return trigger_client_event(HttpResponse(status=204), "record-verified")
+        next_url = request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+            return HttpResponseRedirect(next_url)
+        return HttpResponseRedirect(record.get_absolute_url())
+
+
 def crud_urls(prefix: str, model, *, list_view, detail_view, form_class, export=True):
-    """The URL set of one section: list, export, detail, new, edit, delete."""
+    """The URL set of one section: list, export, detail, new, edit, delete, verify."""
     name = model._meta.model_name
     patterns = [
         path(f"{prefix}/", list_view.as_view(), name=f"{name}_list"),
@@ -265,6 +290,12 @@ def crud_urls(prefix: str, model, *, list_view, detail_view, form_class, export=
         ),
         path(f"{prefix}/<int:pk>/delete/", DeleteView.as_view(model=model), name=f"{name}_delete"),
     ]
+    if any(field.name == "last_verified_on" for field in model._meta.fields):
+        patterns.append(
+            path(
+                f"{prefix}/<int:pk>/verify/", VerifyView.as_view(model=model), name=f"{name}_verify"
+            )
+        )
     if export:
         patterns.insert(
             1,

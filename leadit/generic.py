@@ -5,6 +5,7 @@ htmx fragment come from one template (`generic/object_list.html`) whose `results
 returned alone when htmx targets `#results`.
 """
 
+import datetime
 import itertools
 from urllib.parse import urlencode
 
@@ -22,6 +23,7 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from .csvstream import neutralise, stream_csv
+from .dates import months_before
 
 DEFAULT_PER_PAGE = 25
 MAX_PER_PAGE = 200
@@ -71,6 +73,10 @@ class TrackerFilterSet(django_filters.FilterSet):
         widget=forms.Select(choices=[("", "25"), (50, "50"), (100, "100"), (200, "200")]),
     )
 
+    unverified_months = IntegerFilter(
+        method="filter_unverified", label="Not verified for (months)", min_value=1, max_value=600
+    )
+
     search_fields: tuple[str, ...] = ()
     sort_fields: dict[str, str] = {}
     # Parameters that are not shown as removable filter chips.
@@ -81,6 +87,11 @@ class TrackerFilterSet(django_filters.FilterSet):
         for field in self.search_fields:
             query |= Q(**{f"{field}__icontains": value})
         return queryset.filter(query)
+
+    def filter_unverified(self, queryset, name, value):
+        """Never verified, or not for `value` months: the review queue of each section."""
+        cutoff = months_before(datetime.date.today(), value)
+        return queryset.filter(Q(last_verified_on__isnull=True) | Q(last_verified_on__lt=cutoff))
 
     def sort_by(self, queryset, name, value):
         field = self.sort_fields.get(value.lstrip("-"))

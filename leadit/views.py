@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.http import Http404
 from django.shortcuts import render
@@ -28,6 +30,9 @@ def dashboard(request):
     if wants_fragment(request, "stuck"):
         context = {"stuck": figures.stuck(Project.objects.order_by(), months)}
         template = "dashboard.html#stuck"
+    elif wants_fragment(request, "review"):
+        context = {"review": figures.review_queue(datetime.date.today())}
+        template = "dashboard.html#review"
     else:
         context = figures.dashboard(stuck_months=months)
         template = "dashboard.html"

@@ -13,8 +13,10 @@ from django.db.models import Count, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
 
+from leadit.dates import months_before
 from members.models import CountryProfile, Member
 
+from . import iati
 from .filtersets import NO_PROFILE
 from .models import (
     Assistance,
@@ -284,12 +286,37 @@ def key_figures(today: datetime.date) -> dict:
     }
 
 
-def review_queue(today: datetime.date, limit: int = 10) -> dict:
-    """Projects not verified for 12 months, oldest first."""
-    queue = Project.objects.unverified(12, today)
+REVIEWED = [
+    # (model, list URL name, how many to list)
+    (Project, "partnerships:project_list", 8),
+    (Engagement, "partnerships:engagement_list", 4),
+    (Partnership, "partnerships:partnership_list", 4),
+    (Assistance, "partnerships:assistance_list", 4),
+]
+
+
+def review_queue(today: datetime.date) -> dict:
+    """Records not verified for 12 months (or never), oldest first, per kind of record."""
+    cutoff = months_before(today, 12)
+    stale = Q(last_verified_on__isnull=True) | Q(last_verified_on__lt=cutoff)
     never_first = Coalesce("last_verified_on", Value(datetime.date(1900, 1, 1)))
-    rows = list(queue.select_related("sponsor").order_by(never_first, "pk")[:limit])
-    return {"count": queue.count(), "rows": rows, "url": pipeline_url(unverified_months=12)}
+    kinds = []
+    for model, list_url, limit in REVIEWED:
+        queue = model.objects.filter(stale)
+        kinds.append(
+            {
+                "label": model._meta.verbose_name_plural.capitalize(),
+                "count": queue.count(),
+                "rows": list(queue.order_by(never_first, "pk")[:limit]),
+                "url": reverse(list_url) + "?unverified_months=12",
+                "verify_url_name": f"partnerships:{model._meta.model_name}_verify",
+            }
+        )
+    return {
+        "kinds": kinds,
+        "count": sum(kind["count"] for kind in kinds),
+        "url": pipeline_url(unverified_months=12),
+    }
 
 
 def gap_matching(project: Project) -> list[dict]:
@@ -314,10 +341,46 @@ def gap_matching(project: Project) -> list[dict]:
         .order_by("-in_country", "-amount", "provider__name")
     )
     labels = dict(Financing.Instrument.choices)
-    return [
-        {**row, "instrument_label": labels.get(row["instrument"], row["instrument"])}
+    matches = [
+        {
+            **row,
+            "source": "Financing",
+            "instrument_label": labels.get(row["instrument"], row["instrument"]),
+        }
         for row in rows[:12]
     ]
+    # Assistance to comparable projects counts too: technical help is often the first step.
+    assisted = Q(supported_projects__sector=project.sector_id) & (
+        Q(supported_projects__country=project.country)
+        | Q(supported_projects__country__in=same_region)
+    )
+    comparable_ids = (
+        Assistance.objects.filter(assisted).exclude(supported_projects=project).values("pk")
+    )
+    finance_labels = dict(iati.FinanceType.choices)
+    kind_labels = dict(Assistance.Kind.choices)
+    rows = (
+        Assistance.objects.filter(pk__in=comparable_ids)
+        .values("provider", "provider__name", "kind", "finance_type")
+        .annotate(
+            activities=Count("pk"),
+            amount=Sum("amount_musd"),
+            undisclosed=Count("pk", filter=Q(amount_musd__isnull=True)),
+        )
+        .order_by("-amount", "provider__name")
+    )
+    for row in rows[:12]:
+        matches.append(
+            {
+                **row,
+                "source": "Assistance",
+                "projects": row["activities"],
+                "in_country": None,
+                "instrument_label": finance_labels.get(row["finance_type"])
+                or kind_labels.get(row["kind"], ""),
+            }
+        )
+    return matches
 
 
 def dashboard(stuck_months: int = 12, today: datetime.date | None = None) -> dict:

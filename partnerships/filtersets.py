@@ -131,12 +131,6 @@ class ProjectFilterSet(TrackerFilterSet):
         min_value=1,
         max_value=600,
     )
-    unverified_months = IntegerFilter(
-        method="filter_unverified",
-        label="Not verified for (months)",
-        min_value=1,
-        max_value=600,
-    )
 
     search_fields = (
         "name",
@@ -185,9 +179,6 @@ class ProjectFilterSet(TrackerFilterSet):
 
     def filter_stuck(self, queryset, name, value):
         return queryset.stuck(months=value)
-
-    def filter_unverified(self, queryset, name, value):
-        return queryset.unverified(months=value)
 
     def filter_emde(self, queryset, name, value):
         return queryset.emde(value == "yes")

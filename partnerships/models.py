@@ -1,7 +1,6 @@
 """LeadIT's work: technologies, the project pipeline, financing, stage history, technology-transfer
 engagements, industry transition partnerships with their assistance, and Global Forum activity."""
 
-import calendar
 import datetime
 from decimal import Decimal
 
@@ -15,6 +14,7 @@ from django.urls import reverse
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from leadit.dates import months_before
 from leadit.models import SourcedModel, TrackedModel
 from members.models import CountryProfile, Member, Organisation, Sector
 
@@ -24,15 +24,6 @@ MONEY = {"max_digits": 14, "decimal_places": 2}  # USD million, to the nearest U
 NOT_NEGATIVE = [MinValueValidator(0, "Amounts cannot be negative.")]
 ZERO = Decimal("0")
 YEAR_VALIDATORS = [MinValueValidator(1990), MaxValueValidator(2100)]
-
-
-def months_before(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` months earlier (clamped to the month's end)."""
-    month_index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(month_index, 12)
-    month += 1
-    last_day = calendar.monthrange(year, month)[1]
-    return datetime.date(year, month, min(day.day, last_day))
 
 
 def year_range_check(field: str) -> models.CheckConstraint:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from leadit.crud import DeleteView, ModelFormView, crud_urls
+from leadit.crud import DeleteView, ModelFormView, VerifyView, crud_urls
 
 from . import views
 from .forms import AssistanceForm, EngagementForm, ForumActivityForm, PartnershipForm, ProjectForm
@@ -20,7 +20,7 @@ urlpatterns = [
     path("pipeline/<int:pk>/edit/", project_form, name="project_update"),
     path("pipeline/<int:pk>/delete/", DeleteView.as_view(model=Project), name="project_delete"),
     path("pipeline/<int:pk>/stage/", views.project_move_stage, name="project_move_stage"),
-    path("pipeline/<int:pk>/verify/", views.project_verify, name="project_verify"),
+    path("pipeline/<int:pk>/verify/", VerifyView.as_view(model=Project), name="project_verify"),
     *crud_urls(
         "engagements",
         Engagement,

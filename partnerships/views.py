@@ -1,5 +1,3 @@
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
@@ -12,7 +10,7 @@ from leadit.generic import FilteredListView, RecordDetailView, require_perm, wan
 from leadit.tables import Column
 
 from . import exports
-from .dashboard import gap_matching, review_queue
+from .dashboard import gap_matching
 from .filtersets import (
     AssistanceFilterSet,
     EngagementFilterSet,
@@ -263,17 +261,3 @@ class ForumActivityDetailView(RecordDetailView):
     queryset = ForumActivity.objects.select_related("partnership").prefetch_related(
         "hosts", "members__organisation"
     )
-
-
-@require_POST
-def project_verify(request, pk):
-    """One click in the review queue: the project's facts were checked today."""
-    project = get_object_or_404(Project, pk=pk)
-    require_perm(request.user, "change", Project)
-    project.last_verified_on = datetime.date.today()
-    project.save(update_fields=["last_verified_on"])
-    messages.success(request, f"“{project}” marked as verified today.")
-    if wants_fragment(request, "review"):
-        context = {"review": review_queue(datetime.date.today()), "can_verify": True}
-        return render(request, "dashboard.html#review", context)
-    return redirect("dashboard")

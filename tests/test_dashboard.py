@@ -12,9 +12,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pytest_django.asserts import assertContains, assertNotContains
 
+from leadit.dates import months_before
 from members.models import CountryProfile, Member
 from partnerships.dashboard import dashboard
-from partnerships.models import Engagement, Financing, Project, StageChange, months_before
+from partnerships.models import Engagement, Financing, Project, StageChange
 
 from .factories import FinancingFactory, OrganisationFactory, ProjectFactory, SectorFactory
 
@@ -143,7 +144,13 @@ def test_figures_match_an_independent_computation(data):
     ]
     assert figures["stuck"]["count"] == len(stuck)
     review = [p for p in projects if p.last_verified_on is None or p.last_verified_on < cutoff]
-    assert figures["review"]["count"] == len(review)
+    assert figures["review"]["kinds"][0]["count"] == len(review)
+    stale_engagements = [
+        e
+        for e in Engagement.objects.all()
+        if e.last_verified_on is None or e.last_verified_on < cutoff
+    ]
+    assert figures["review"]["kinds"][1]["count"] == len(stale_engagements)
 
     # key figures
     members = list(Member.objects.current())
@@ -171,7 +178,9 @@ def test_every_chart_link_lists_exactly_its_figure(staff_client, data):
         assert pipeline_count(staff_client, row["operational_url"]) == row["operational"]
         checked += 2
     assert pipeline_count(staff_client, figures["stuck"]["url"]) == figures["stuck"]["count"]
-    assert pipeline_count(staff_client, figures["review"]["url"]) == figures["review"]["count"]
+    for kind in figures["review"]["kinds"]:
+        response = staff_client.get(kind["url"])
+        assert response.context["page_obj"].paginator.count == kind["count"], kind["label"]
     assert checked > 20
 
 
@@ -204,7 +213,7 @@ def test_dashboard_uses_a_fixed_number_of_queries(staff_client):
     call_command("generate_demo_data", projects=200, seed=5, stdout=io.StringIO())
     with CaptureQueriesContext(connection) as large:
         staff_client.get("/")
-    assert len(small) == len(large) <= 25
+    assert len(small) == len(large) <= 30  # fixed; issue 8 asks for fewer (combine or cache)
 
 
 def test_stuck_months_is_chosen_by_the_user(staff_client):
@@ -227,11 +236,13 @@ def test_verified_today_for_secretariat_only(staff_client, viewer_client):
     assertNotContains(viewer_client.get("/"), "Verified today")
     assert viewer_client.post(f"/pipeline/{project.pk}/verify/").status_code == 403
     assertContains(staff_client.get("/"), "Verified today")
-    response = staff_client.post(
-        f"/pipeline/{project.pk}/verify/", headers={"HX-Request": "true", "HX-Target": "review"}
-    )
-    assert response.status_code == 200
-    assert "marked as verified today" in response.content.decode()
+    response = staff_client.post(f"/pipeline/{project.pk}/verify/", headers={"HX-Request": "true"})
+    assert response.status_code == 204 and "record-verified" in response["HX-Trigger"]
+    # The review list reloads itself on that event, with the message and without the project.
+    html = staff_client.get("/", headers={"HX-Request": "true", "HX-Target": "review"})
+    html = html.content.decode()
+    assert html.lstrip().startswith('<div id="review"') and ">Stale</a>" not in html
+    assert "marked as verified today" in html
     project.refresh_from_db()
     assert project.last_verified_on == datetime.date.today()
     assert project.history.first().last_verified_on == datetime.date.today()
@@ -274,3 +285,50 @@ def test_gap_matching_lists_providers_of_comparable_projects(staff_client):
     assertContains(response, "120.0")
     for absent in ("Only sought", "Cement Fund", "Faraway Bank"):
         assertNotContains(response, absent)
+
+
+@pytest.mark.parametrize(
+    "section, factory_name",
+    [
+        ("engagements", "EngagementFactory"),
+        ("partnerships", "PartnershipFactory"),
+        ("assistance", "AssistanceFactory"),
+        ("members", "MemberFactory"),
+        ("forum", "ForumActivityFactory"),
+    ],
+)
+def test_every_sourced_record_can_be_verified(staff_client, section, factory_name):
+    from . import factories
+
+    record = getattr(factories, factory_name)(last_verified_on=None)
+    response = staff_client.post(f"/{section}/{record.pk}/verify/", {"next": "/"})
+    assert response.status_code == 302 and response["Location"] == "/"
+    record.refresh_from_db()
+    assert record.last_verified_on == datetime.date.today()
+
+
+def test_verify_refuses_an_outside_redirect(staff_client):
+    project = ProjectFactory()
+    response = staff_client.post(
+        f"/pipeline/{project.pk}/verify/", {"next": "https://evil.example/"}
+    )
+    assert response["Location"] == project.get_absolute_url()
+
+
+def test_gap_matching_includes_assistance_to_comparable_projects(staff_client):
+    from .factories import AssistanceFactory, CountryProfileFactory
+
+    CountryProfileFactory(country="NA", region="sub_saharan_africa")
+    CountryProfileFactory(country="ZA", region="sub_saharan_africa")
+    steel = SectorFactory(slug="steel", name="Iron and steel")
+    target = ProjectFactory(country="NA", sector=steel)
+    neighbour = ProjectFactory(country="ZA", sector=steel)
+    help_ = AssistanceFactory(
+        provider=OrganisationFactory(name="Nordic Preparation Facility"),
+        amount_musd=Decimal("2"),
+        finance_type=110,
+    )
+    help_.supported_projects.add(neighbour)
+    response = staff_client.get(f"/pipeline/{target.pk}/")
+    assertContains(response, "Nordic Preparation Facility")
+    assertContains(response, "Standard grant")
