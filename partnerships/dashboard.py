@@ -8,8 +8,9 @@ import datetime
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
 
@@ -66,8 +67,61 @@ def with_bars(rows: list[dict], *keys: str) -> list[dict]:
     return rows
 
 
-def funnel(projects) -> list[dict]:
-    by_stage = {row["stage"]: row for row in projects.values("stage").annotate(**_sums())}
+EMPTY_TOTALS = {
+    "count": 0,
+    "capex": None,
+    "gap": None,
+    "secured": None,
+    "abatement": None,
+    "capex_undisclosed": 0,
+    "abatement_undisclosed": 0,
+}
+SUMMED = (
+    "count",
+    "capex",
+    "gap",
+    "secured",
+    "abatement",
+    "capex_undisclosed",
+    "abatement_undisclosed",
+)
+
+
+def pipeline_groups(projects) -> list[dict]:
+    """One pass over the projects: sums per (stage, sector, country). Every breakdown of the
+    dashboard is a roll-up of these groups (a few hundred), not of the projects; regions and
+    EMDE status come from the small country-profile table."""
+    profiles = {
+        code: (region, emde)
+        for code, region, emde in CountryProfile.objects.values_list("country", "region", "is_emde")
+    }
+    groups = list(
+        projects.values("stage", "sector__slug", "sector__name", "sector__position", "country")
+        .annotate(**_sums())
+        .order_by()
+    )
+    for group in groups:
+        group["region"], group["emde"] = profiles.get(group["country"], (None, False))
+    return groups
+
+
+def roll_up(groups: list[dict], key) -> dict:
+    """Sum the groups by key(group); a sum stays None when every part is undisclosed."""
+    totals: dict = {}
+    for group in groups:
+        entry = totals.setdefault(key(group), dict.fromkeys(SUMMED))
+        for name in SUMMED:
+            value = group[name]
+            if value is not None:
+                entry[name] = value if entry[name] is None else entry[name] + value
+    for entry in totals.values():
+        for name in ("count", "capex_undisclosed", "abatement_undisclosed"):
+            entry[name] = entry[name] or 0
+    return totals
+
+
+def funnel(groups) -> list[dict]:
+    by_stage = roll_up(groups, lambda g: g["stage"])
     rows = []
     for value, label in Stage.choices:
         row = by_stage.get(value, {"count": 0, "capex": None, "capex_undisclosed": 0})
@@ -84,58 +138,55 @@ def funnel(projects) -> list[dict]:
     return with_bars(rows, "count", "capex")
 
 
-def by_sector(projects) -> list[dict]:
+def by_sector(groups) -> list[dict]:
+    by_slug = roll_up(
+        groups, lambda g: (g["sector__position"], g["sector__name"], g["sector__slug"])
+    )
     rows = [
-        {
-            **row,
-            "key": row["sector__slug"],
-            "label": row["sector__name"],
-            "url": pipeline_url(sector=row["sector__slug"]),
-        }
-        for row in projects.values("sector__slug", "sector__name", "sector__position")
-        .annotate(**_sums())
-        .order_by("sector__position", "sector__name")
+        {**sums, "key": slug, "label": name, "url": pipeline_url(sector=slug)}
+        for (_, name, slug), sums in sorted(by_slug.items())
     ]
     return with_bars(rows, "capex", "gap", "abatement", "count")
 
 
-def by_region(projects) -> list[dict]:
-    region = Subquery(
-        CountryProfile.objects.filter(country=OuterRef("country")).values("region")[:1]
-    )
+def by_region(groups) -> list[dict]:
     labels = dict(CountryProfile.Region.choices)
-    rows = []
-    for row in (
-        projects.annotate(region=region).values("region").annotate(**_sums()).order_by("region")
-    ):
-        key = row["region"] or NO_PROFILE
-        rows.append(
-            {
-                **row,
-                "key": key,
-                "label": labels.get(key, "No country profile"),
-                "url": pipeline_url(region=key),
-            }
-        )
-    return with_bars(rows, "capex", "gap", "count")
-
-
-def by_emde(projects) -> list[dict]:
-    emde_countries = CountryProfile.objects.filter(is_emde=True).values("country")
-    emde = projects.filter(country__in=emde_countries).aggregate(**_sums())
-    total = projects.aggregate(**_sums())
-    other = {key: _minus(total[key], emde[key]) for key in total}
+    by_key = roll_up(groups, lambda g: g["region"] or NO_PROFILE)
     rows = [
-        {**emde, "key": "yes", "label": "EMDE", "url": pipeline_url(emde="yes")},
-        {**other, "key": "no", "label": "Non-EMDE", "url": pipeline_url(emde="no")},
+        {
+            **sums,
+            "key": key,
+            "label": labels.get(key, "No country profile"),
+            "url": pipeline_url(region=key),
+        }
+        for key, sums in sorted(by_key.items())
     ]
     return with_bars(rows, "capex", "gap", "count")
 
 
-def _minus(a, b):
-    if a is None:
-        return None
-    return a - (b or 0)
+def by_emde(groups) -> list[dict]:
+    # Projects in countries without a profile are not EMDE as far as the tracker knows,
+    # which is also what the pipeline's emde=no filter lists.
+    by_key = roll_up(groups, lambda g: "yes" if g["emde"] else "no")
+    empty = {
+        name: (0 if name in ("count", "capex_undisclosed", "abatement_undisclosed") else None)
+        for name in SUMMED
+    }
+    rows = [
+        {
+            **by_key.get("yes", empty),
+            "key": "yes",
+            "label": "EMDE",
+            "url": pipeline_url(emde="yes"),
+        },
+        {
+            **by_key.get("no", empty),
+            "key": "no",
+            "label": "Non-EMDE",
+            "url": pipeline_url(emde="no"),
+        },
+    ]
+    return with_bars(rows, "capex", "gap", "count")
 
 
 def milestones_per_year() -> list[dict]:
@@ -212,8 +263,26 @@ GROUP BY stage
 """
 
 
+PACE_CACHE_SECONDS = 600
+
+
 def pace() -> list[dict]:
-    """Median days a project spends in each stage, over completed spells (one query)."""
+    """Median days a project spends in each stage, over completed spells.
+
+    The medians move only when stage changes do, and computing them reads every stage change,
+    so they are cached under a key that changes with the table (its highest id and row count);
+    the timeout bounds staleness after an edit of an existing change's date.
+    """
+    state = StageChange.objects.aggregate(last=Max("pk"), rows=Count("pk"))
+    key = f"leadit:pace:{state['last']}:{state['rows']}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = _pace()
+        cache.set(key, rows, PACE_CACHE_SECONDS)
+    return rows
+
+
+def _pace() -> list[dict]:
     if connection.vendor == "postgresql":
         days = "(left_on - changed_on)"
     else:
@@ -391,14 +460,15 @@ def dashboard(stuck_months: int = 12, today: datetime.date | None = None) -> dic
         .select_related("owner")
         .order_by("next_step_due", "pk")
     )
+    groups = pipeline_groups(projects)
     return {
         "today": today,
-        "totals": projects.totals(),
+        "totals": roll_up(groups, lambda g: "all").get("all", EMPTY_TOTALS),
         "figures": key_figures(today),
-        "funnel": funnel(projects),
-        "sectors": by_sector(projects),
-        "regions": by_region(projects),
-        "emde": by_emde(projects),
+        "funnel": funnel(groups),
+        "sectors": by_sector(groups),
+        "regions": by_region(groups),
+        "emde": by_emde(groups),
         "milestones": milestones_per_year(),
         "slippage": slippage(projects),
         "pace": pace(),

@@ -673,7 +673,11 @@ class StageChange(models.Model):
             ),
             year_range_check("commissioning_year"),
         ]
-        indexes = [models.Index(fields=["to_stage", "changed_on"], name="stagechange_to_on")]
+        indexes = [
+            models.Index(fields=["to_stage", "changed_on"], name="stagechange_to_on"),
+            # A project's changes in order: pace (window over each project), last change, stuck.
+            models.Index(fields=["project", "changed_on", "id"], name="stagechange_project_on"),
+        ]
 
     def __str__(self) -> str:
         start = self.get_from_stage_display() or "entered"

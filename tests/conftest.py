@@ -2,9 +2,18 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.test import Client
 
 from leadit.roles import SECRETARIAT, VIEWER
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Cached figures (the dashboard's pace) must not leak from one test into another."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

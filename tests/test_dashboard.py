@@ -213,7 +213,23 @@ def test_dashboard_uses_a_fixed_number_of_queries(staff_client):
     call_command("generate_demo_data", projects=200, seed=5, stdout=io.StringIO())
     with CaptureQueriesContext(connection) as large:
         staff_client.get("/")
-    assert len(small) == len(large) <= 30  # fixed; issue 8 asks for fewer (combine or cache)
+    assert len(small) == len(large) <= 26  # fixed; issue 8 asks for fewer (combine or cache)
+    with CaptureQueriesContext(connection) as cached:
+        staff_client.get("/")
+    assert len(cached) == len(large) - 1  # the pace medians come from the cache
+
+
+def test_pace_cache_follows_new_stage_changes(staff_client):
+    project = ProjectFactory(stage="feasibility")
+    StageChange.objects.filter(project=project).update(changed_on=datetime.date(2024, 1, 1))
+    assert dashboard()["pace"][2]["spells"] == 0
+    project.move_to_stage("financing", on=datetime.date(2024, 7, 1))
+    feasibility = dashboard()["pace"][2]
+    assert (feasibility["label"], feasibility["spells"], feasibility["median_days"]) == (
+        "Feasibility",
+        1,
+        182,
+    )
 
 
 def test_stuck_months_is_chosen_by_the_user(staff_client):
