@@ -22,7 +22,7 @@ from django.utils.text import capfirst
 from django.views import View
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
-from .generic import can, wants_fragment
+from .generic import RecordHistoryView, can, wants_fragment
 
 
 class VersionedForm(forms.ModelForm):
@@ -290,6 +290,13 @@ def crud_urls(prefix: str, model, *, list_view, detail_view, form_class, export=
         ),
         path(f"{prefix}/<int:pk>/delete/", DeleteView.as_view(model=model), name=f"{name}_delete"),
     ]
+    patterns.append(
+        path(
+            f"{prefix}/<int:pk>/history/",
+            RecordHistoryView.as_view(model=model),
+            name=f"{name}_history",
+        )
+    )
     if any(field.name == "last_verified_on" for field in model._meta.fields):
         patterns.append(
             path(

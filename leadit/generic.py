@@ -314,3 +314,22 @@ class RecordDetailView(DetailView):
 def require_perm(user, action: str, model) -> None:
     if not can(user, action, model):
         raise PermissionDenied(f"You may not {action} {model._meta.verbose_name_plural}.")
+
+
+class RecordHistoryView(DetailView):
+    """A record's History tab: every change, who made it, old and new values side by side."""
+
+    template_name = "generic/object_history.html"
+
+    def get_context_data(self, **kwargs):
+        from .history import record_history
+
+        context = super().get_context_data(**kwargs)
+        meta = self.model._meta
+        context.update(
+            entries=record_history(self.object),
+            verbose_name=meta.verbose_name,
+            verbose_name_plural=meta.verbose_name_plural,
+            list_url=reverse(f"{meta.app_label}:{meta.model_name}_list"),
+        )
+        return context

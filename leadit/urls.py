@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("lookup/<slug:name>/", views.lookup, name="lookup"),
+    path("history/", views.history, name="history"),
     path("admin/", admin.site.urls),
     path("", include("members.urls")),
     path("", include("partnerships.urls")),

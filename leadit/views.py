@@ -1,12 +1,15 @@
 import datetime
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.text import capfirst
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from leadit.generic import require_perm, wants_fragment
+from leadit.history import latest_changes
 from leadit.widgets import LOOKUPS, SHOWN
 from partnerships import dashboard as figures
 from partnerships.models import Project
@@ -54,3 +57,109 @@ def lookup(request, name):
     matches = spec.search(text).exclude(pk__in=[o.pk for o in selected])[:SHOWN]
     context = {"selected": selected, "matches": matches, "allow_empty": "empty" in request.GET}
     return render(request, "widgets/lookup_options.html", context)
+
+
+def trails():
+    from leadit.history import Trail
+    from members.models import Contact, CountryProfile, Member, Organisation, Sector
+    from partnerships.models import (
+        Assistance,
+        Engagement,
+        Financing,
+        ForumActivity,
+        Participant,
+        Partnership,
+        Project,
+        StageChange,
+        Technology,
+        WorkingGroup,
+    )
+
+    return [
+        Trail(Project, "name", url_name="partnerships:project_history"),
+        Trail(
+            StageChange, "project.name", ("project",), "partnerships:project_history", "project_id"
+        ),
+        Trail(
+            Financing, "project.name", ("project",), "partnerships:project_history", "project_id"
+        ),
+        Trail(Member, "organisation.name", ("organisation",), "members:member_history"),
+        Trail(Organisation, "name"),
+        Trail(Contact, "name"),
+        Trail(Engagement, "title", url_name="partnerships:engagement_history"),
+        Trail(Partnership, "name", url_name="partnerships:partnership_history"),
+        Trail(
+            Participant,
+            "organisation.name",
+            ("organisation",),
+            "partnerships:partnership_history",
+            "partnership_id",
+        ),
+        Trail(WorkingGroup, "name", (), "partnerships:partnership_history", "partnership_id"),
+        Trail(Assistance, "title", url_name="partnerships:assistance_history"),
+        Trail(ForumActivity, "title", url_name="partnerships:forumactivity_history"),
+        Trail(CountryProfile, "country.name"),
+        Trail(Sector, "name"),
+        Trail(Technology, "name"),
+    ]
+
+
+class HistoryFilterForm(forms.Form):
+    user = forms.CharField(
+        required=False,
+        max_length=150,
+        label="By user",
+        widget=forms.TextInput(attrs={"placeholder": "username"}),
+    )
+    model = forms.ChoiceField(required=False, label="Kind of record")
+    since = forms.DateField(
+        required=False,
+        label="From",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    until = forms.DateField(
+        required=False,
+        label="To",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, trails, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["model"].choices = [("", "All records")] + [
+            (t.key, capfirst(t.model._meta.verbose_name_plural)) for t in trails
+        ]
+
+    def clean_user(self):
+        username = self.cleaned_data["user"]
+        if not username:
+            return None
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            raise forms.ValidationError(f"No user is called “{username}”.")
+        return user
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and until < since:
+            self.add_error("until", "The end cannot be before the start.")
+        return cleaned
+
+
+@require_GET
+@vary_on_headers("HX-Request", "HX-Target")
+def history(request):
+    """The latest changes across the tracker: who changed what, and when."""
+    available = trails()
+    form = HistoryFilterForm(request.GET or None, trails=available)
+    entries, status = [], 200
+    if form.is_bound and not form.is_valid():
+        status = 422
+    else:
+        data = form.cleaned_data if form.is_bound else {}
+        chosen = [t for t in available if not data.get("model") or t.key == data["model"]]
+        entries = latest_changes(
+            chosen, user=data.get("user"), since=data.get("since"), until=data.get("until")
+        )
+    template = "history.html#results" if wants_fragment(request, "results") else "history.html"
+    return render(request, template, {"form": form, "entries": entries}, status=status)

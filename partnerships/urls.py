@@ -1,6 +1,7 @@
 from django.urls import path
 
 from leadit.crud import DeleteView, ModelFormView, VerifyView, crud_urls
+from leadit.generic import RecordHistoryView
 
 from . import views
 from .forms import AssistanceForm, EngagementForm, ForumActivityForm, PartnershipForm, ProjectForm
@@ -21,6 +22,11 @@ urlpatterns = [
     path("pipeline/<int:pk>/delete/", DeleteView.as_view(model=Project), name="project_delete"),
     path("pipeline/<int:pk>/stage/", views.project_move_stage, name="project_move_stage"),
     path("pipeline/<int:pk>/verify/", VerifyView.as_view(model=Project), name="project_verify"),
+    path(
+        "pipeline/<int:pk>/history/",
+        RecordHistoryView.as_view(model=Project),
+        name="project_history",
+    ),
     *crud_urls(
         "engagements",
         Engagement,
