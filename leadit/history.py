@@ -62,7 +62,13 @@ def record_history(obj) -> list[dict]:
         changes = field_changes(type(obj), newer, older)
         all_changes.extend(changes)
         entries.append(
-            {"version": newer, "action": ACTIONS.get(newer.history_type, "?"), "changes": changes}
+            {
+                "version": newer,
+                "action": ACTIONS.get(newer.history_type, "?"),
+                "changes": changes,
+                # An edit with no earlier version kept (a record loaded in bulk).
+                "no_baseline": older is None and newer.history_type == "~",
+            }
         )
     label_values(type(obj), all_changes)
     return entries

@@ -152,3 +152,12 @@ def test_deleted_records_stay_in_the_trail(staff_client):
     response = staff_client.get("/history/", {"model": "project"})
     assertContains(response, "Deleted project")
     assertContains(response, "Gone project")
+
+
+def test_history_of_a_record_without_a_first_version_says_so(staff_client):
+    project = ProjectFactory()
+    project.history.all().delete()  # as if loaded in bulk, without history
+    project = Project.objects.get(pk=project.pk)
+    project.capex_musd = 5
+    project.save()
+    assertContains(staff_client.get(f"/pipeline/{project.pk}/history/"), "nothing to compare")

@@ -89,6 +89,9 @@ def test_setup_demo_is_idempotent_and_makes_both_users(django_user_model, settin
     assert secretariat.is_staff and secretariat.has_perm("partnerships.change_project")
     assert not viewer.is_staff and not viewer.has_perm("partnerships.change_project")
     assert viewer.has_perm("partnerships.view_project")
+    # every demo record has a first version, so later edits show what they changed
+    assert Project.history.filter(history_type="+").count() == Project.objects.count()
+    assert Member.history.count() == Member.objects.count()
     assert Project.objects.count() >= 25
 
 

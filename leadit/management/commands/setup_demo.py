@@ -1,3 +1,5 @@
+import io
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -25,7 +27,9 @@ class Command(BaseCommand):
             self.stdout.write("Demo data: the database already has data, left as it is.")
         else:
             call_command("loaddata", "leadit", verbosity=0)
-            self.stdout.write("Demo data: loaded fixtures/leadit.json.")
+            # A first version of every record, so the audit trail can show what later edits change.
+            call_command("populate_history", auto=True, stdout=io.StringIO())
+            self.stdout.write("Demo data: loaded fixtures/leadit.json, with a first history entry.")
         User = get_user_model()
         for username, group, is_staff, full_name in DEMO_USERS:
             first, last = full_name.split()
