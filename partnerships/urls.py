@@ -27,6 +27,11 @@ urlpatterns = [
         RecordHistoryView.as_view(model=Project),
         name="project_history",
     ),
+    path(
+        "partnerships/<int:pk>/assistance.xml",
+        views.partnership_assistance_xml,
+        name="partnership_assistance_xml",
+    ),
     *crud_urls(
         "engagements",
         Engagement,

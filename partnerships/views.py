@@ -19,6 +19,7 @@ from .filtersets import (
     ProjectFilterSet,
 )
 from .forms import StageChangeForm
+from .iati_export import partnership_xml
 from .models import (
     Assistance,
     Engagement,
@@ -261,3 +262,12 @@ class ForumActivityDetailView(RecordDetailView):
     queryset = ForumActivity.objects.select_related("partnership").prefetch_related(
         "hosts", "members__organisation"
     )
+
+
+@require_GET
+def partnership_assistance_xml(request, pk):
+    """The partnership's assistance as IATI 2.03 activities, for funders' IATI publishing."""
+    partnership = get_object_or_404(Partnership, pk=pk)
+    response = HttpResponse(partnership_xml(partnership), content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="leadit-assistance-{pk}.xml"'
+    return response
