@@ -18,13 +18,14 @@ for candidate in $$candidates \
 done; exit 1
 endef
 
-.PHONY: help run test test-sqlite lint fmt fixture migrate clean
+.PHONY: help run test test-sqlite lint fmt fixture migrate backup restore clean
 
 help:
 	@echo "make run    set up (virtualenv, dependencies, database, demo data) and serve on 127.0.0.1:$(PORT)"
 	@echo "make test   run the whole test suite (DATABASE_URL picks the database; SQLite by default)"
 	@echo "make lint   ruff and the migrations check;  make fmt  format the code"
 	@echo "make fixture  rebuild fixtures/leadit.json from leadit/demo_data.py"
+	@echo "make backup   dump the database to backups/;  make restore FILE=...  load one into an empty database"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@python="$$( $(find_python) )" || { \
@@ -59,6 +60,13 @@ lint: $(VENV)/.installed
 fmt: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+backup: $(VENV)/.installed
+	$(PY) manage.py backup
+
+restore: migrate
+	@[ -n "$(FILE)" ] || { echo "Usage: make restore FILE=backups/leadit-....json.gz" >&2; exit 1; }
+	$(PY) manage.py restore "$(FILE)"
 
 fixture: $(VENV)/.installed
 	@rm -f /tmp/leadit-fixture.sqlite3

@@ -51,7 +51,13 @@ def csrf_staff_client(secretariat_user):
     return client
 
 
+def flushes_database(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction"))
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """Browser tests flush the database (live server), so they run after all the others."""
-    items.sort(key=lambda item: "e2e" in item.keywords)
+    """Transactional tests (browser tests, backup and restore) end by flushing the database,
+    taking the roles the data migration made with it, so they run after all the others."""
+    items.sort(key=flushes_database)
