@@ -129,6 +129,16 @@ STORAGES = {
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
+# Admin import and export (django-import-export): spreadsheets in, spreadsheets out.
+IMPORT_FORMATS = [
+    "import_export.formats.base_formats.CSV",
+    "import_export.formats.base_formats.XLSX",
+]
+EXPORT_FORMATS = IMPORT_FORMATS
+IMPORT_EXPORT_USE_TRANSACTIONS = True  # a file with any error writes nothing
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # Production hardening. Issue 7 completes this (CSP, HSTS, proxy header, logging).

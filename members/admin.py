@@ -1,7 +1,10 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from leadit.imports import SpreadsheetImportExport
+
 from .models import Contact, CountryProfile, Member, Organisation, Sector
+from .resources import MemberResource, OrganisationResource
 
 
 @admin.register(Sector)
@@ -26,7 +29,8 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(SpreadsheetImportExport, SimpleHistoryAdmin):
+    resource_classes = [OrganisationResource]
     list_display = ("name", "short_name", "org_type", "country", "is_member")
     list_filter = ("org_type", "sectors")
     list_select_related = ("membership",)
@@ -55,7 +59,8 @@ class MemberStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Member)
-class MemberAdmin(SimpleHistoryAdmin):
+class MemberAdmin(SpreadsheetImportExport, SimpleHistoryAdmin):
+    resource_classes = [MemberResource]
     list_display = ("organisation", "kind", "role", "joined_on", "left_on", "verified")
     list_filter = ("kind", "role", MemberStatusFilter, "verified")
     list_select_related = ("organisation",)

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
+from leadit.imports import SpreadsheetImportExport
+
 from .models import (
     Assistance,
     Engagement,
@@ -14,6 +16,7 @@ from .models import (
     Technology,
     WorkingGroup,
 )
+from .resources import AssistanceResource, EngagementResource, ProjectResource
 
 
 @admin.register(Technology)
@@ -41,7 +44,8 @@ class StageChangeInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(SpreadsheetImportExport, SimpleHistoryAdmin):
+    resource_classes = [ProjectResource]
     list_display = (
         "name",
         "sponsor",
@@ -197,7 +201,8 @@ class ParticipantAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Engagement)
-class EngagementAdmin(SimpleHistoryAdmin):
+class EngagementAdmin(SpreadsheetImportExport, SimpleHistoryAdmin):
+    resource_classes = [EngagementResource]
     list_display = ("title", "provider", "recipient", "mode", "stage", "next_step_due", "owner")
     list_filter = ("stage", "mode", "technology", "sector")
     list_select_related = ("provider", "recipient", "owner")
@@ -215,7 +220,8 @@ class EngagementAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Assistance)
-class AssistanceAdmin(SimpleHistoryAdmin):
+class AssistanceAdmin(SpreadsheetImportExport, SimpleHistoryAdmin):
+    resource_classes = [AssistanceResource]
     list_display = ("title", "partnership", "provider", "kind", "activity_status", "amount_musd")
     list_filter = ("kind", "activity_status", "finance_type", "partnership")
     list_select_related = ("partnership", "provider")

@@ -1,11 +1,21 @@
 """Personas (healthchecks style): anonymous, viewer and Secretariat staff, as logged-in clients."""
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.test import Client
 
-from leadit.roles import SECRETARIAT, VIEWER
+from leadit.roles import SECRETARIAT, TRACKER_APPS, VIEWER
+
+
+def ensure_roles() -> None:
+    """The two groups as the roles migration makes them. Transactional tests (browser tests,
+    backup and restore) flush every table, groups included, so they call this first."""
+    tracker = Permission.objects.filter(content_type__app_label__in=TRACKER_APPS)
+    secretariat, _ = Group.objects.get_or_create(name=SECRETARIAT)
+    secretariat.permissions.set(tracker)
+    viewer, _ = Group.objects.get_or_create(name=VIEWER)
+    viewer.permissions.set(tracker.filter(codename__startswith="view_"))
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,7 @@ from django.core.management.base import CommandError
 from members.models import Member
 from partnerships.models import Financing, Project, StageChange
 
+from .conftest import ensure_roles
 from .factories import ProjectFactory
 
 
@@ -31,11 +32,14 @@ def snapshot() -> dict:
     }
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_backup_then_restore_into_an_empty_database_gives_the_same_records(
-    tmp_path, secretariat_user
+    tmp_path, django_user_model
 ):
+    ensure_roles()
     call_command("loaddata", "leadit", verbosity=0)
+    officer = django_user_model.objects.create_user("officer", password="x-unused-x")
+    officer.groups.add(Group.objects.get(name="Secretariat"))
     project = Project.objects.get(pk=ProjectFactory(name="Edited after load").pk)
     project.capex_musd = 77
     project.save()

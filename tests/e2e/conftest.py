@@ -3,11 +3,12 @@ import re
 import shutil
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from leadit.roles import SECRETARIAT, TRACKER_APPS
+from leadit.roles import SECRETARIAT
+from tests.conftest import ensure_roles
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -39,10 +40,8 @@ PASSWORD = "a-browser-test-password"
 def site(live_server, django_user_model):
     call_command("loaddata", "leadit", verbosity=0)
     user = django_user_model.objects.create_user("officer", password=PASSWORD, is_staff=True)
-    # Transactional tests flush the tables, the groups from the data migration with them.
-    group, _ = Group.objects.get_or_create(name=SECRETARIAT)
-    group.permissions.set(Permission.objects.filter(content_type__app_label__in=TRACKER_APPS))
-    user.groups.add(group)
+    ensure_roles()
+    user.groups.add(Group.objects.get(name=SECRETARIAT))
     return live_server.url
 
 

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from .conftest import log_in
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_funnel_bar_leads_to_the_same_count(page, site):

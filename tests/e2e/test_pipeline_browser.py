@@ -8,8 +8,7 @@ from playwright.sync_api import expect
 
 from .conftest import log_in
 
-# serialized_rollback restores what migrations created (the roles) after each flush.
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def count(page) -> str:
