@@ -543,6 +543,10 @@ class Project(SourcedModel):
     def save(self, *args, **kwargs):
         adding = self._state.adding
         previous = getattr(self, "_loaded_stage", None)
+        if previous is None and self.pk is not None:
+            # Built by hand or from a history row (admin revert): read the stored stage.
+            previous = Project.objects.filter(pk=self.pk).values_list("stage", flat=True).first()
+            adding = previous is None
         self.financing_gap_musd = self.compute_gap()
         with transaction.atomic():
             super().save(*args, **kwargs)

@@ -264,3 +264,51 @@ def test_sector_can_be_given_by_slug_or_name():
     widget = NamedForeignKeyWidget(Sector, ("name", "slug"))
     assert widget.clean("STEEL").slug == "steel" and widget.clean("iron and steel").slug == "steel"
     OrganisationFactory()
+
+
+def test_admin_imports_excel_files_too(staff_client, demo):
+    dataset = csv("""
+name,country,sponsor,sector,stage,capex_musd
+Excel plant,SE,Stegra,Iron and steel,Identified,not disclosed
+""")
+    # format 1 is Excel
+    upload = SimpleUploadedFile("p.xlsx", dataset.export("xlsx"))
+    response = staff_client.post(
+        "/admin/partnerships/project/import/",
+        {"import_file": upload, "format": "1", "resource": "0"},
+    )
+    assert response.status_code == 200 and "Excel plant" in response.content.decode()
+    confirm = response.context["confirm_form"]
+    staff_client.post(
+        "/admin/partnerships/project/process_import/",
+        {field.name: field.value() for field in confirm},
+    )
+    assert Project.objects.get(name="Excel plant").capex_musd is None
+
+
+def test_admin_history_shows_versions_and_reverts_a_change(staff_client, demo):
+    project = Project.objects.get(gst_id="GST-016")
+    original = project.name
+    project.save()  # a first version to go back to
+    earlier = project.history.latest()
+    project.name = "Mistaken name"
+    project.save()
+    history_url = f"/admin/partnerships/project/{project.pk}/history/"
+    response = staff_client.get(history_url)
+    assert response.status_code == 200 and "Mistaken name" in response.content.decode()
+    revert_url = f"{history_url}{earlier.history_id}/"
+    page = staff_client.get(revert_url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {name: (value if value is not None else "") for name, value in form.initial.items()}
+    data.update(
+        {
+            "financing-TOTAL_FORMS": 0,
+            "financing-INITIAL_FORMS": 0,
+            "stage_changes-TOTAL_FORMS": 0,
+            "stage_changes-INITIAL_FORMS": 0,
+        }
+    )
+    response = staff_client.post(revert_url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Project.objects.get(pk=project.pk).name == original

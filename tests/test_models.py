@@ -213,3 +213,15 @@ def test_stage_change_must_move():
     project = ProjectFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
         StageChange.objects.create(project=project, from_stage="fid", to_stage="fid")
+
+
+def test_saving_an_instance_not_loaded_from_the_database_compares_with_the_stored_stage():
+    project = ProjectFactory(stage="feasibility")
+    rebuilt = project.history.latest().instance  # as the admin's revert builds it
+    rebuilt.stage = "financing"
+    rebuilt.save()
+    last = project.stage_changes.latest()
+    assert (last.from_stage, last.to_stage) == ("feasibility", "financing")
+    untouched = project.history.latest().instance
+    untouched.save()
+    assert project.stage_changes.count() == 2  # no stage change when the stage did not move
