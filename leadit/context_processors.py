@@ -6,7 +6,11 @@ from django.urls import reverse
 NAVIGATION = [
     (
         "Overview",
-        [("Dashboard", "dashboard", "/"), ("Members", "members:member_list", "/members/")],
+        [
+            ("Dashboard", "dashboard", "/"),
+            ("Members", "members:member_list", "/members/"),
+            ("History", "history", "/history/"),
+        ],
     ),
     (
         "Pillar 1 · Global Forum",

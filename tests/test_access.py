@@ -175,3 +175,6 @@ def test_base_layout_has_navigation_htmx_and_csrf_header(staff_client):
     assert "htmx" in html and 'hx-headers=\'{"x-csrftoken": "' in html
     assert "cdn" not in html.lower()
     assert "Log out" in html
+    for link in ("/pipeline/", "/members/", "/engagements/", "/partnerships/", "/assistance/",
+                 "/forum/", "/history/"):
+        assert f'href="{link}"' in html, link
