@@ -18,11 +18,12 @@ for candidate in $$candidates \
 done; exit 1
 endef
 
-.PHONY: help run test test-sqlite lint fmt fixture migrate backup restore clean
+.PHONY: help run serve test lint fmt fixture migrate backup restore clean
 
 help:
 	@echo "make run    set up (virtualenv, dependencies, database, demo data) and serve on 127.0.0.1:$(PORT)"
 	@echo "make test   run the whole test suite (DATABASE_URL picks the database; SQLite by default)"
+	@echo "make serve  the production configuration locally (DEBUG off, gunicorn, whitenoise)"
 	@echo "make lint   ruff and the migrations check;  make fmt  format the code"
 	@echo "make fixture  rebuild fixtures/leadit.json from leadit/demo_data.py"
 	@echo "make backup   dump the database to backups/;  make restore FILE=...  load one into an empty database"
@@ -48,6 +49,17 @@ run: migrate
 	$(PY) manage.py setup_demo
 	@echo "Serving LeadIT Tracker on http://127.0.0.1:$(PORT)/"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The production configuration on this machine: DEBUG off, collected and compressed static files,
+# gunicorn. Plain http on loopback (DJANGO_LOCAL_HTTP=1); a throwaway secret key unless one is set.
+serve: migrate
+	@export DJANGO_DEBUG=0 DJANGO_LOCAL_HTTP=1 \
+	  DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	  DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}"; \
+	$(PY) manage.py collectstatic --noinput -v0 && \
+	echo "Serving the production configuration on http://127.0.0.1:$(PORT)/ (gunicorn)" && \
+	$(VENV)/bin/gunicorn leadit.wsgi --bind 127.0.0.1:$(PORT) --workers $${WORKERS:-3} \
+	  --no-control-socket --access-logfile - --forwarded-allow-ips 127.0.0.1
 
 test: $(VENV)/.installed
 	$(PY) -m pytest

@@ -22,11 +22,15 @@ from django.utils.text import capfirst
 from django.views import View
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
+from .fields import checked_formfield
 from .generic import RecordHistoryView, can, wants_fragment
 
 
 class VersionedForm(forms.ModelForm):
     """A model form that remembers which version of the record it was loaded from."""
+
+    class Meta:
+        formfield_callback = checked_formfield  # related ids are checked before any query
 
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 

@@ -24,6 +24,7 @@ from django_filters.views import FilterView
 
 from .csvstream import neutralise, stream_csv
 from .dates import months_before
+from .fields import plausible_id
 
 DEFAULT_PER_PAGE = 25
 MAX_PER_PAGE = 200
@@ -115,9 +116,15 @@ class TrackerFilterSet(django_filters.FilterSet):
         data = self.data
         form = self.form
         for name, field in form.fields.items():
-            if name in self.chipless:
+            if name in self.chipless or name not in data:
                 continue
-            values = [v for v in data.getlist(name) if v.strip()] if name in data else []
+            # A single-valued filter uses the last value given; only that one is a chip.
+            given = (
+                data.getlist(name)
+                if isinstance(field, forms.MultipleChoiceField)
+                else [data.get(name, "")]
+            )
+            values = [v for v in given if v.strip()]
             for value in values:
                 remaining = data.copy()
                 remaining.setlist(name, [v for v in values if v != value])
@@ -137,6 +144,8 @@ class TrackerFilterSet(django_filters.FilterSet):
         if choices is not None:
             if hasattr(field, "queryset"):
                 key = getattr(field, "to_field_name", None) or "pk"
+                if key == "pk" and not plausible_id(value):
+                    return value
                 obj = field.queryset.filter(**{key: value}).first() if value else None
                 if obj is not None:
                     return str(obj)

@@ -25,3 +25,22 @@ def sync_roles(apps, schema_editor=None) -> None:
     secretariat.permissions.add(*tracker)
     viewer, _ = Group.objects.get_or_create(name=VIEWER)
     viewer.permissions.add(*tracker.filter(codename__startswith="view_"))
+
+
+def grant_unlock(apps, schema_editor=None) -> None:
+    """Secretariat staff may see and clear login lockouts (django-axes) in the admin."""
+    from django.contrib.auth.management import create_permissions
+
+    config = apps.get_app_config("axes")
+    config.models_module = True
+    create_permissions(config, apps=apps, verbosity=0)
+    config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    secretariat, _ = Group.objects.get_or_create(name=SECRETARIAT)
+    secretariat.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="axes",
+            codename__in=["view_accessattempt", "delete_accessattempt", "view_accesslog"],
+        )
+    )

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -18,7 +19,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("lookup/<slug:name>/", views.lookup, name="lookup"),
     path("history/", views.history, name="history"),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_PATH, admin.site.urls),
+    path("healthz", views.healthz, name="healthz"),
     path("", include("members.urls")),
     path("", include("partnerships.urls")),
 ]

@@ -2,12 +2,15 @@ import datetime
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.http import Http404
+from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError, connection
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.text import capfirst
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from leadit.fields import plausible_id
 from leadit.generic import require_perm, wants_fragment
 from leadit.history import latest_changes
 from leadit.widgets import LOOKUPS, SHOWN
@@ -52,7 +55,7 @@ def lookup(request, name):
     require_perm(request.user, "view", spec.model)
     field = request.GET.get("field", "")
     text = request.GET.get(f"{field}__search", "")[:100].replace("\x00", "")
-    ids = [v for v in request.GET.getlist(field) if v.isdigit()]
+    ids = [v for v in request.GET.getlist(field) if plausible_id(v)]
     selected = list(spec.model._default_manager.filter(pk__in=ids)) if ids else []
     matches = spec.search(text).exclude(pk__in=[o.pk for o in selected])[:SHOWN]
     context = {"selected": selected, "matches": matches, "allow_empty": "empty" in request.GET}
@@ -163,3 +166,16 @@ def history(request):
         )
     template = "history.html#results" if wants_fragment(request, "results") else "history.html"
     return render(request, template, {"form": form, "entries": entries}, status=status)
+
+
+@login_not_required
+@require_GET
+def healthz(request):
+    """For the load balancer: 200 when the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")

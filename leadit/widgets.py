@@ -6,6 +6,8 @@ from django import forms
 from django.db.models import Q
 from django.urls import reverse
 
+from .fields import plausible_id
+
 SHOWN = 50  # options rendered up front besides the selected ones
 
 
@@ -49,11 +51,8 @@ class SearchableSelect(forms.Select):
         queryset = getattr(self.choices, "queryset", None)
         if queryset is None:
             return super().optgroups(name, value, attrs)
-        wanted = [v for v in value if v not in ("", None)]
-        try:
-            selected = list(queryset.filter(pk__in=wanted)) if wanted else []
-        except (ValueError, TypeError):
-            selected = []
+        wanted = [v for v in value if plausible_id(v)]
+        selected = list(queryset.filter(pk__in=wanted)) if wanted else []
         others = list(queryset.exclude(pk__in=[o.pk for o in selected])[:SHOWN])
         options = []
         field = getattr(self.choices, "field", None)

@@ -1,6 +1,7 @@
 import django_filters
 from django import forms
 
+from leadit.fields import ModelChoiceFilter
 from leadit.generic import IntegerFilter, TrackerFilterSet
 
 from .models import CountryProfile, Member, Sector
@@ -10,7 +11,7 @@ class MemberFilterSet(TrackerFilterSet):
     kind = django_filters.ChoiceFilter(
         choices=Member.Kind.choices, empty_label="Countries and companies"
     )
-    sector = django_filters.ModelChoiceFilter(
+    sector = ModelChoiceFilter(
         field_name="organisation__sectors",
         queryset=Sector.objects.all(),
         to_field_name="slug",

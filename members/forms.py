@@ -12,7 +12,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class MemberForm(VersionedForm):
-    class Meta:
+    class Meta(VersionedForm.Meta):
         model = Member
         fields = [
             "organisation",

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django_countries import countries
 
+from leadit.fields import ModelChoiceFilter
 from leadit.generic import IntegerFilter, TrackerFilterSet
 from members.models import CountryProfile, Member, Organisation, Sector
 
@@ -74,15 +75,15 @@ class ProjectFilterSet(TrackerFilterSet):
     emde = django_filters.ChoiceFilter(
         choices=YES_NO, label="EMDE", method="filter_emde", empty_label="Any"
     )
-    sponsor = django_filters.ModelChoiceFilter(
+    sponsor = ModelChoiceFilter(
         queryset=Organisation.objects.only("pk", "name"), label="Sponsor", empty_label="Any sponsor"
     )
-    partnership = django_filters.ModelChoiceFilter(
+    partnership = ModelChoiceFilter(
         queryset=Partnership.objects.only("pk", "name", "short_name"),
         label="Partnership",
         empty_label="Any partnership",
     )
-    technology = django_filters.ModelChoiceFilter(
+    technology = ModelChoiceFilter(
         queryset=Technology.objects.only("pk", "name", "slug"),
         to_field_name="slug",
         label="Technology",
@@ -189,19 +190,19 @@ class EngagementFilterSet(TrackerFilterSet):
         choices=Engagement.Stage.choices, widget=forms.CheckboxSelectMultiple
     )
     mode = django_filters.ChoiceFilter(choices=Engagement.Mode.choices, empty_label="Any mode")
-    technology = django_filters.ModelChoiceFilter(
+    technology = ModelChoiceFilter(
         queryset=Technology.objects.all(), to_field_name="slug", empty_label="Any technology"
     )
-    sector = django_filters.ModelChoiceFilter(
+    sector = ModelChoiceFilter(
         queryset=Sector.objects.all(), to_field_name="slug", empty_label="Any sector"
     )
     recipient_country = django_filters.ChoiceFilter(
         choices=countries, label="Recipient country", empty_label="Any country"
     )
-    provider = django_filters.ModelChoiceFilter(
+    provider = ModelChoiceFilter(
         queryset=Organisation.objects.only("pk", "name"), empty_label="Any provider"
     )
-    owner = django_filters.ModelChoiceFilter(
+    owner = ModelChoiceFilter(
         queryset=get_user_model().objects.filter(groups__name="Secretariat").order_by("username"),
         empty_label="Anyone",
         label="Owner",
@@ -231,7 +232,7 @@ class PartnershipFilterSet(TrackerFilterSet):
     status = django_filters.ChoiceFilter(
         choices=Partnership.Status.choices, empty_label="Any status"
     )
-    sector = django_filters.ModelChoiceFilter(
+    sector = ModelChoiceFilter(
         field_name="sectors",
         queryset=Sector.objects.all(),
         to_field_name="slug",
@@ -256,7 +257,7 @@ class ForumActivityFilterSet(TrackerFilterSet):
         max_value=2100,
     )
 
-    member = django_filters.ModelChoiceFilter(
+    member = ModelChoiceFilter(
         field_name="members",
         queryset=Member.objects.select_related("organisation"),
         empty_label="Any member",
@@ -272,14 +273,14 @@ class ForumActivityFilterSet(TrackerFilterSet):
 
 
 class AssistanceFilterSet(TrackerFilterSet):
-    partnership = django_filters.ModelChoiceFilter(
+    partnership = ModelChoiceFilter(
         queryset=Partnership.objects.all(), empty_label="Any partnership"
     )
     kind = django_filters.ChoiceFilter(choices=Assistance.Kind.choices, empty_label="Any kind")
     activity_status = django_filters.ChoiceFilter(
         choices=iati.ActivityStatus.choices, empty_label="Any status", label="IATI status"
     )
-    provider = django_filters.ModelChoiceFilter(
+    provider = ModelChoiceFilter(
         queryset=Organisation.objects.only("pk", "name"), empty_label="Any provider"
     )
 

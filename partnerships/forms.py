@@ -56,7 +56,7 @@ TEXT = forms.Textarea(attrs={"rows": 3})
 
 
 class ProjectForm(VersionedForm):
-    class Meta:
+    class Meta(VersionedForm.Meta):
         model = Project
         fields = [
             "name",
@@ -109,7 +109,7 @@ class ProjectForm(VersionedForm):
 
 
 class EngagementForm(VersionedForm):
-    class Meta:
+    class Meta(VersionedForm.Meta):
         model = Engagement
         fields = [
             "title",
@@ -158,7 +158,7 @@ class EngagementForm(VersionedForm):
 
 
 class PartnershipForm(VersionedForm):
-    class Meta:
+    class Meta(VersionedForm.Meta):
         model = Partnership
         fields = [
             "name",
@@ -189,7 +189,7 @@ class PartnershipForm(VersionedForm):
 
 
 class AssistanceForm(VersionedForm):
-    class Meta:
+    class Meta(VersionedForm.Meta):
         model = Assistance
         fields = [
             "title",
@@ -244,7 +244,7 @@ class AssistanceForm(VersionedForm):
 
 
 class ForumActivityForm(VersionedForm):
-    class Meta:
+    class Meta(VersionedForm.Meta):
         model = ForumActivity
         fields = [
             "title",

@@ -1,0 +1,60 @@
+"""Form fields for related records that refuse ids no database column can hold.
+
+Without this, `sponsor=999…9` (60 digits) reaches the database and overflows (SQLite) or
+raises a DataError (PostgreSQL): a 500 where the user deserves "Select a valid choice".
+"""
+
+from django import forms
+from django_filters import fields as filter_fields
+from django_filters import filters
+
+MAX_ID = 2**63 - 1
+
+
+def plausible_id(value) -> bool:
+    text = str(value).strip()
+    return text.isdigit() and 0 < int(text[:20]) <= MAX_ID and len(text) <= 19
+
+
+class _Checked:
+    def _refuse_impossible(self, values):
+        if getattr(self, "to_field_name", None):
+            return  # looked up by a text field (slug): nothing to overflow
+        for value in values:
+            if value not in self.empty_values and not plausible_id(value):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": str(value)[:30]},
+                )
+
+
+class ModelChoiceField(_Checked, forms.ModelChoiceField):
+    def to_python(self, value):
+        self._refuse_impossible([value])
+        return super().to_python(value)
+
+
+class ModelMultipleChoiceField(_Checked, forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        self._refuse_impossible(value)
+        return super()._check_values(value)
+
+
+def checked_formfield(db_field, **kwargs):
+    """ModelForm `formfield_callback`: related fields use the checked classes."""
+    if db_field.many_to_many:
+        return db_field.formfield(form_class=ModelMultipleChoiceField, **kwargs)
+    if db_field.is_relation:
+        return db_field.formfield(form_class=ModelChoiceField, **kwargs)
+    return db_field.formfield(**kwargs)
+
+
+class FilterModelChoiceField(_Checked, filter_fields.ModelChoiceField):
+    def to_python(self, value):
+        self._refuse_impossible([value])
+        return super().to_python(value)
+
+
+class ModelChoiceFilter(filters.ModelChoiceFilter):
+    field_class = FilterModelChoiceField

@@ -1,0 +1,159 @@
+"""Random and hostile values at every filter and form: never a 5xx, never stored script."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from partnerships.filtersets import ProjectFilterSet
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE = st.sampled_from(
+    [
+        "",
+        " ",
+        "0",
+        "-1",
+        "1e309",
+        "9" * 60,
+        "NaN",
+        "-Infinity",
+        "1,5",
+        "\x00",
+        "a\x00b",
+        "<script>alert(1)</script>",
+        "'; DROP TABLE partnerships_project; --",
+        '" OR 1=1 --',
+        "../../etc/passwd",
+        "%00",
+        "{{ 7*7 }}",
+        '=HYPERLINK("x")',
+        "😀" * 40,
+        "ß" * 300,
+        "x" * 5000,
+        "2026-13-45",
+        "true",
+        "on",
+        "null",
+        "[]",
+        "{}",
+    ]
+)
+VALUES = st.one_of(HOSTILE, st.text(max_size=60))
+LISTS = {
+    "/pipeline/": list(ProjectFilterSet.base_filters) + ["page"],
+    "/members/": ["q", "kind", "sector", "region", "joined", "status", "sort", "per_page", "page"],
+    "/engagements/": [
+        "q",
+        "stage",
+        "mode",
+        "technology",
+        "sector",
+        "recipient_country",
+        "provider",
+        "owner",
+        "overdue",
+        "sort",
+        "page",
+    ],
+    "/forum/": ["q", "kind", "year", "member", "sort", "page"],
+    "/history/": ["user", "model", "since", "until"],
+    "/": ["stuck_months"],
+}
+
+
+@pytest.mark.parametrize("url", list(LISTS))
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_filters_never_fail(staff_client, url, data):
+    names = LISTS[url]
+    params = data.draw(
+        st.dictionaries(
+            st.sampled_from(names), st.lists(VALUES, min_size=1, max_size=3), max_size=5
+        )
+    )
+    headers = data.draw(st.sampled_from([{}, {"HX-Request": "true", "HX-Target": "results"}]))
+    response = staff_client.get(url, params, headers=headers)
+    assert response.status_code < 500, (url, params)
+    assert b"<script>alert(1)</script>" not in response.content
+
+
+FORMS = {
+    "/pipeline/new/": [
+        "name",
+        "sponsor",
+        "country",
+        "sector",
+        "stage",
+        "capex_musd",
+        "abatement_tco2e",
+        "planned_commissioning_year",
+        "capacity",
+        "capacity_unit",
+        "source_url",
+        "description",
+    ],
+    "/engagements/new/": [
+        "title",
+        "provider",
+        "mode",
+        "stage",
+        "next_step",
+        "next_step_due",
+        "trl_at_start",
+        "project",
+    ],
+    "/members/new/": [
+        "organisation",
+        "kind",
+        "role",
+        "joined_on",
+        "left_on",
+        "net_zero_target_year",
+    ],
+    "/forum/new/": ["title", "kind", "starts_on", "ends_on", "hosts", "members"],
+}
+
+
+@pytest.mark.parametrize("url", list(FORMS))
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_forms_never_fail_and_never_store_script(staff_client, url, data):
+    fields = FORMS[url]
+    payload = data.draw(st.dictionaries(st.sampled_from(fields), VALUES, max_size=len(fields)))
+    response = staff_client.post(url, payload, headers={"HX-Request": "true", "HX-Target": "form"})
+    assert response.status_code in (200, 422), (url, payload)
+    assert b"<script>alert(1)</script>" not in response.content
+
+
+def test_lookup_never_fails(staff_client):
+    for value in ["\x00", "x" * 5000, "<script>", "1' OR '1'='1"]:
+        response = staff_client.get(
+            "/lookup/organisation/",
+            {"field": "sponsor", "sponsor": value, "sponsor__search": value},
+        )
+        assert response.status_code == 200
+        assert b"<script>" not in response.content
+
+
+HUGE_ID = "9" * 60
+
+
+def test_an_impossible_id_is_an_invalid_choice_not_a_crash(staff_client):
+    response = staff_client.post(
+        "/forum/new/",
+        {"title": "x", "hosts": HUGE_ID},
+        headers={"HX-Request": "true", "HX-Target": "form"},
+    )
+    assert response.status_code == 422 and "hosts" in response.context["form"].errors
+    response = staff_client.post("/engagements/new/", {"title": "x", "provider": HUGE_ID})
+    assert response.status_code == 422 and "provider" in response.context["form"].errors
+    assert staff_client.get("/pipeline/", {"sponsor": HUGE_ID}).status_code == 422
+    assert staff_client.get("/forum/", {"member": HUGE_ID}).status_code == 422
+    assert (
+        staff_client.get("/lookup/organisation/", {"field": "x", "x": HUGE_ID}).status_code == 200
+    )
