@@ -101,12 +101,6 @@ class ProjectForm(VersionedForm):
         }
         help_texts = {"stage": "Changing it here records a stage change dated today."}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["working_group"].queryset = self.fields[
-            "working_group"
-        ].queryset.select_related("partnership")
-
 
 class EngagementForm(VersionedForm):
     class Meta(VersionedForm.Meta):
@@ -152,9 +146,6 @@ class EngagementForm(VersionedForm):
         self.fields["owner"].queryset = (
             get_user_model().objects.filter(groups__name="Secretariat").order_by("username")
         )
-        self.fields["working_group"].queryset = self.fields[
-            "working_group"
-        ].queryset.select_related("partnership")
 
 
 class PartnershipForm(VersionedForm):
@@ -225,12 +216,6 @@ class AssistanceForm(VersionedForm):
             "last_verified_on": DATE,
             "description": TEXT,
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["working_group"].queryset = self.fields[
-            "working_group"
-        ].queryset.select_related("partnership")
 
     def clean(self):
         cleaned = super().clean()

@@ -209,6 +209,12 @@ class Participant(TrackedModel):
         return f"{self.organisation} ({self.get_role_display()})"
 
 
+class WorkingGroupManager(models.Manager):
+    def get_queryset(self):
+        # Its name reads "<partnership>: <group>", so the partnership always comes along.
+        return super().get_queryset().select_related("partnership")
+
+
 class WorkingGroup(TrackedModel):
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
@@ -222,6 +228,8 @@ class WorkingGroup(TrackedModel):
     leads = models.ManyToManyField(Organisation, blank=True, related_name="working_groups_led")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     description = models.TextField(blank=True)
+
+    objects = WorkingGroupManager()
 
     class Meta:
         ordering = ["partnership", "name"]
