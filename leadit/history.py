@@ -58,7 +58,8 @@ def record_history(obj) -> list[dict]:
         obj.history.select_related("history_user").order_by("-history_date", "-history_id")
     )
     entries, all_changes = [], []
-    for newer, older in zip(versions, [*versions[1:], None], strict=True):
+    older_ones = [*versions[1:], None] if versions else []
+    for newer, older in zip(versions, older_ones, strict=True):
         changes = field_changes(type(obj), newer, older)
         all_changes.extend(changes)
         entries.append(

@@ -188,3 +188,13 @@ def test_base_layout_has_navigation_htmx_and_csrf_header(staff_client):
         "/history/",
     ):
         assert f'href="{link}"' in html, link
+
+
+@pytest.mark.django_db
+def test_every_read_url_works_on_the_demo_data(staff_client):
+    """The demo records were loaded, not edited: no first version in their audit trail."""
+    from django.core.management import call_command
+
+    call_command("loaddata", "leadit", verbosity=0)
+    for path, _ in READ_URLS:
+        assert staff_client.get(path).status_code == 200, path

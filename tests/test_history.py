@@ -161,3 +161,10 @@ def test_history_of_a_record_without_a_first_version_says_so(staff_client):
     project.capex_musd = 5
     project.save()
     assertContains(staff_client.get(f"/pipeline/{project.pk}/history/"), "nothing to compare")
+
+
+def test_history_tab_of_a_record_with_no_history_at_all(staff_client):
+    project = ProjectFactory()
+    project.history.all().delete()  # loaded from a fixture and never edited
+    response = staff_client.get(f"/pipeline/{project.pk}/history/")
+    assertContains(response, "No recorded changes")
