@@ -24,6 +24,7 @@ from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from .fields import checked_formfield
 from .generic import RecordHistoryView, can, wants_fragment
+from .history import field_changes, label_values
 
 
 class VersionedForm(forms.ModelForm):
@@ -65,30 +66,12 @@ def describe_changes(instance, since_version: int) -> list[dict]:
     history = instance.history.order_by("history_id")
     old = history.filter(version=since_version).last()
     new = history.last()
-    if old is None or new is None:
+    changes = field_changes(type(instance), new, old) if new is not None else []
+    if not changes:
         return []
-    changes = []
-    for change in new.diff_against(old).changes:
-        field = instance._meta.get_field(change.field)
-        changes.append(
-            {
-                "field": capfirst(field.verbose_name),
-                "old": _display(field, change.old),
-                "new": _display(field, change.new),
-            }
-        )
-    return [*changes, {"by": new.history_user, "at": new.history_date}] if changes else []
-
-
-def _display(field, value):
-    if value in (None, ""):
-        return "—"
-    if field.choices:
-        return dict(field.flatchoices).get(value, value)
-    if field.is_relation and not field.many_to_many:
-        obj = field.related_model._default_manager.filter(pk=value).first()
-        return str(obj) if obj else value
-    return value
+    label_values(type(instance), changes)
+    rows = [{"field": c["label"], "old": c["old"], "new": c["new"]} for c in changes]
+    return [*rows, {"by": new.history_user, "at": new.history_date}]
 
 
 class ModelFormView(View):

@@ -5,7 +5,6 @@ htmx fragment come from one template (`generic/object_list.html`) whose `results
 returned alone when htmx targets `#results`.
 """
 
-import datetime
 import itertools
 from urllib.parse import urlencode
 
@@ -23,8 +22,8 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from .csvstream import neutralise, stream_csv
-from .dates import months_before
 from .fields import plausible_id
+from .models import not_verified
 
 DEFAULT_PER_PAGE = 25
 MAX_PER_PAGE = 200
@@ -91,8 +90,7 @@ class TrackerFilterSet(django_filters.FilterSet):
 
     def filter_unverified(self, queryset, name, value):
         """Never verified, or not for `value` months: the review queue of each section."""
-        cutoff = months_before(datetime.date.today(), value)
-        return queryset.filter(Q(last_verified_on__isnull=True) | Q(last_verified_on__lt=cutoff))
+        return queryset.filter(not_verified(value))
 
     def sort_by(self, queryset, name, value):
         field = self.sort_fields.get(value.lstrip("-"))
@@ -167,10 +165,10 @@ class FilteredListView(FilterView):
     title: str = ""
     intro: str = ""
     strict = True  # an invalid filter shows no rows, never unfiltered ones
-    export: str | None = None  # "csv": stream every filtered row instead of a page
+    export: str | None = None  # "csv" (or a format export_response knows): every filtered row
 
     def get(self, request, *args, **kwargs):
-        if self.export != "csv":
+        if not self.export:
             return super().get(request, *args, **kwargs)
         self.filterset = self.get_filterset(self.get_filterset_class())
         if not self.filters_ok:
@@ -180,11 +178,15 @@ class FilteredListView(FilterView):
             return HttpResponse(
                 f"Some filters are not valid: {errors}", status=422, content_type="text/plain"
             )
+        return self.export_response(self.filterset.qs)
+
+    def export_response(self, queryset):
+        """Every filtered row as CSV, the list's columns as text. Lists may export more."""
         columns = self.columns
         header = [f"{c.label} ({c.unit})" if c.unit else c.label for c in columns]
         rows = (
             [neutralise(column.text(obj)) for column in columns]
-            for obj in self.filterset.qs.iterator(chunk_size=2000)
+            for obj in queryset.iterator(chunk_size=2000)
         )
         return stream_csv(itertools.chain([header], rows), self.model._meta.model_name)
 

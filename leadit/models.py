@@ -1,7 +1,12 @@
 """Abstract bases shared by the tracker apps (no tables of their own)."""
 
+import datetime
+
 from django.db import models
+from django.db.models import Q
 from simple_history.models import HistoricalRecords
+
+from .dates import months_before
 
 
 class TrackedModel(models.Model):
@@ -24,6 +29,12 @@ class TrackedModel(models.Model):
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "version", "updated_at"}
         super().save(*args, **kwargs)
+
+
+def not_verified(months: int, today: datetime.date | None = None) -> Q:
+    """Never verified, or not in the last `months` months: the review queue of a SourcedModel."""
+    cutoff = months_before(today or datetime.date.today(), months)
+    return Q(last_verified_on__isnull=True) | Q(last_verified_on__lt=cutoff)
 
 
 class SourcedModel(TrackedModel):

@@ -14,7 +14,7 @@ from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
 
-from leadit.dates import months_before
+from leadit.models import not_verified
 from members.models import CountryProfile, Member
 
 from . import iati
@@ -366,8 +366,7 @@ REVIEWED = [
 
 def review_queue(today: datetime.date) -> dict:
     """Records not verified for 12 months (or never), oldest first, per kind of record."""
-    cutoff = months_before(today, 12)
-    stale = Q(last_verified_on__isnull=True) | Q(last_verified_on__lt=cutoff)
+    stale = not_verified(12, today)
     never_first = Coalesce("last_verified_on", Value(datetime.date(1900, 1, 1)))
     kinds = []
     for model, list_url, limit in REVIEWED:

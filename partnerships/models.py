@@ -305,11 +305,6 @@ class ProjectQuerySet(models.QuerySet):
         recent = StageChange.objects.filter(changed_on__gt=cutoff).values("project")
         return self.active().exclude(pk__in=recent)
 
-    def unverified(self, months: int = 12, today: datetime.date | None = None):
-        """Never verified, or last verified more than `months` months ago: the review queue."""
-        cutoff = months_before(today or datetime.date.today(), months)
-        return self.filter(Q(last_verified_on__isnull=True) | Q(last_verified_on__lt=cutoff))
-
     def totals(self) -> dict:
         """Sums over the set; undisclosed (NULL) figures are left out and counted apart."""
         return self.order_by().aggregate(

@@ -14,8 +14,16 @@ project_form = ModelFormView.as_view(model=Project, form_class=ProjectForm)
 urlpatterns = [
     # The pipeline has its own exports (CSV and Excel, with every field) and the stage control.
     path("pipeline/", views.ProjectListView.as_view(), name="project_list"),
-    path("pipeline/export.csv", views.project_export_csv, name="project_export_csv"),
-    path("pipeline/export.xlsx", views.project_export_xlsx, name="project_export_xlsx"),
+    path(
+        "pipeline/export.csv",
+        views.ProjectListView.as_view(export="csv"),
+        name="project_export_csv",
+    ),
+    path(
+        "pipeline/export.xlsx",
+        views.ProjectListView.as_view(export="xlsx"),
+        name="project_export_xlsx",
+    ),
     path("pipeline/new/", project_form, name="project_create"),
     path("pipeline/<int:pk>/", views.ProjectDetailView.as_view(), name="project_detail"),
     path("pipeline/<int:pk>/edit/", project_form, name="project_update"),

@@ -64,29 +64,11 @@ class ProjectListView(FilteredListView):
         context["totals"] = self.object_list.totals() if self.filters_ok else None
         return context
 
-
-def _filtered_projects(request):
-    filterset = ProjectFilterSet(request.GET, queryset=Project.objects.for_list(), request=request)
-    if not filterset.is_valid():
-        errors = "; ".join(
-            f"{name}: {' '.join(errs)}" for name, errs in filterset.form.errors.items()
-        )
-        return None, HttpResponse(
-            f"Some filters are not valid: {errors}", status=422, content_type="text/plain"
-        )
-    return filterset.qs, None
-
-
-@require_GET
-def project_export_csv(request):
-    projects, error = _filtered_projects(request)
-    return error or exports.csv_response(projects)
-
-
-@require_GET
-def project_export_xlsx(request):
-    projects, error = _filtered_projects(request)
-    return error or exports.xlsx_response(projects)
+    def export_response(self, queryset):
+        # Every field with labels (not only the table's columns), as CSV or Excel.
+        if self.export == "xlsx":
+            return exports.xlsx_response(queryset)
+        return exports.csv_response(queryset)
 
 
 class ProjectDetailView(RecordDetailView):
