@@ -18,7 +18,7 @@ for candidate in $$candidates \
 done; exit 1
 endef
 
-.PHONY: help run serve test lint fmt fixture migrate backup restore clean
+.PHONY: help run serve test lint fmt fixture migrate backup restore clean loadtest bench
 
 help:
 	@echo "make run    set up (virtualenv, dependencies, database, demo data) and serve on 127.0.0.1:$(PORT)"
@@ -88,3 +88,8 @@ fixture: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+# Load and fault test on PostgreSQL (not part of make test): see bench/loadtest.py --help.
+# make loadtest ARGS="--users 80 --duration 60 --restart-db"
+loadtest: $(VENV)/.installed
+	$(PY) bench/loadtest.py $(ARGS)

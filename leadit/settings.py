@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every page needs a login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Keeps a session alive while it is used; it ends after SESSION_COOKIE_AGE without activity.
+    "leadit.sessions.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -147,6 +149,25 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
+# Several app servers share one cache when DJANGO_CACHE_URL names a Redis server
+# (redis://host:6379/0); without it each process keeps its own, which suits a single server.
+# Nothing the app needs lives only in a process: sessions, lockouts and data are in the database.
+CACHE_URL = os.environ.get("DJANGO_CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "leadit",
+        }
+    }
+    # Sessions read from the cache, written through to the database: one query less a page.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # An import's file waits between preview and confirm where every server can find it.
+    IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # --- Production hardening -----------------------------------------------------------------------
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto. DJANGO_LOCAL_HTTP=1 (make serve)
 # runs the production configuration over plain http on this machine.
@@ -164,7 +185,8 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-SESSION_COOKIE_AGE = 8 * 3600  # a working day; the login wall asks again after that
+# Sessions end after this long without a request (leadit.sessions), default two hours.
+SESSION_COOKIE_AGE = 60 * int(os.environ.get("DJANGO_SESSION_IDLE_MINUTES", "120"))
 
 # A strict Content-Security-Policy (Django's own): scripts only from here and with the nonce
 # django-htmx puts on its tag; no inline styles; nothing from other origins.

@@ -9,6 +9,8 @@ admin.site.site_header = "LeadIT Tracker administration"
 admin.site.site_title = "LeadIT Tracker admin"
 admin.site.index_title = "Data entry"
 
+handler500 = "leadit.errors.server_error"
+
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path(

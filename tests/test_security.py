@@ -131,3 +131,115 @@ def test_weak_passwords_are_refused(django_user_model):
     for weak in ("password", "12345678", "officer1", "short"):
         with pytest.raises(ValidationError):
             validate_password(weak, user)
+
+
+@pytest.mark.django_db
+def test_a_database_outage_is_a_clean_503_and_pages_return_when_it_is_back(staff_client):
+    ProjectFactory(name="Green steel plant")
+    staff_client.raise_request_exception = False  # as in production: the handler answers
+    # As when PostgreSQL restarts: every new query fails until it is back.
+    with mock.patch(
+        "django.db.backends.base.base.BaseDatabaseWrapper.cursor",
+        side_effect=OperationalError("server closed the connection unexpectedly"),
+    ):
+        for path in ("/", "/pipeline/", "/accounts/login/"):
+            response = staff_client.get(path)
+            assert response.status_code == 503, path
+            assert response["Retry-After"] == "15"
+            assert b"briefly unavailable" in response.content
+            assert b"Traceback" not in response.content
+    response = staff_client.get("/pipeline/")
+    assert response.status_code == 200 and b"Green steel plant" in response.content
+
+
+@pytest.mark.django_db
+def test_the_driver_s_own_connection_errors_are_503s_too(staff_client):
+    from django.db import connection
+
+    staff_client.raise_request_exception = False
+    # Raised outside Django's wrapper, e.g. closing a server-side cursor during a restart.
+    lost = connection.Database.OperationalError("terminating connection due to administrator")
+    with mock.patch("leadit.views.DashboardForm", side_effect=lost):
+        response = staff_client.get("/")
+    assert response.status_code == 503
+
+
+@pytest.mark.django_db
+def test_other_errors_get_the_tracker_s_500_page(staff_client):
+    with mock.patch("leadit.views.DashboardForm", side_effect=ValueError("bug")):
+        staff_client.raise_request_exception = False
+        response = staff_client.get("/")
+    assert response.status_code == 500 and b"Something went wrong" in response.content
+
+
+@pytest.mark.django_db
+def test_not_found_and_forbidden_pages_explain_themselves(staff_client, viewer_client):
+    response = staff_client.get("/pipeline/999999/")
+    assert response.status_code == 404 and b"There is no page at this address" in response.content
+    response = viewer_client.get("/pipeline/new/")
+    assert response.status_code == 403 and b"You may not add projects" in response.content
+
+
+@pytest.mark.django_db
+def test_a_session_ends_after_inactivity_and_is_kept_alive_by_use(staff_client, settings):
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from leadit.sessions import SEEN_KEY
+
+    assert settings.SESSION_COOKIE_AGE == 2 * 3600
+    key = staff_client.session.session_key
+    # Activity a while after the last recorded one pushes the expiry out again.
+    session = staff_client.session
+    session[SEEN_KEY] -= 600
+    session.save()
+    Session.objects.filter(pk=key).update(
+        expire_date=timezone.now() + timezone.timedelta(minutes=5)
+    )
+    assert staff_client.get("/pipeline/").status_code == 200
+    expiry = Session.objects.get(pk=key).expire_date
+    assert expiry > timezone.now() + timezone.timedelta(minutes=119)
+    # Two idle hours later the session is gone: the next page asks for a login.
+    Session.objects.filter(pk=key).update(
+        expire_date=timezone.now() - timezone.timedelta(seconds=1)
+    )
+    response = staff_client.get("/pipeline/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.django_db
+def test_pages_right_after_login_do_not_write_the_session(staff_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    staff_client.get("/pipeline/")
+    with CaptureQueriesContext(connection) as queries:
+        staff_client.get("/pipeline/")
+    assert not [q for q in queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+
+
+@pytest.mark.django_db
+def test_logout_is_post_only(staff_client):
+    assert staff_client.get("/accounts/logout/").status_code == 405
+    assert staff_client.get("/pipeline/").status_code == 200  # still logged in
+    assert staff_client.post("/accounts/logout/").status_code == 302
+    assert staff_client.get("/pipeline/").status_code == 302  # to the login page
+
+
+def test_a_shared_cache_is_used_for_cache_sessions_and_import_files_when_configured():
+    show = (
+        "from django.conf import settings as s; "
+        "print(s.CACHES['default']['BACKEND'], s.SESSION_ENGINE, "
+        "getattr(s, 'IMPORT_EXPORT_TMP_STORAGE_CLASS', 'temp folder'))"
+    )
+    shared = manage("shell", "-c", show, DJANGO_CACHE_URL="redis://cache.internal:6379/0")
+    assert shared.stdout.splitlines()[-1].split() == [
+        "django.core.cache.backends.redis.RedisCache",
+        "django.contrib.sessions.backends.cached_db",
+        "import_export.tmp_storages.CacheStorage",
+    ], shared.stderr
+    alone = manage("shell", "-c", show, DJANGO_CACHE_URL="")
+    assert alone.stdout.splitlines()[-1].split()[:2] == [
+        "django.core.cache.backends.locmem.LocMemCache",
+        "django.contrib.sessions.backends.db",
+    ], alone.stderr
