@@ -213,9 +213,16 @@ class FilteredListView(FilterView):
             return filterset.form.cleaned_data.get("per_page") or DEFAULT_PER_PAGE
         return DEFAULT_PER_PAGE
 
+    def known_count(self, queryset) -> int | None:
+        """The number of rows, when the list computes it anyway (saves the paginator's COUNT)."""
+        return None
+
     def paginate_queryset(self, queryset, page_size):
         # An out-of-range or malformed page shows the nearest page instead of a 404.
         paginator = Paginator(queryset, page_size, allow_empty_first_page=True)
+        count = self.known_count(queryset)
+        if count is not None:
+            paginator.count = count  # a cached_property: set, it is not queried
         page = paginator.get_page(self.request.GET.get("page"))
         return paginator, page, page.object_list, page.has_other_pages()
 

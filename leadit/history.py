@@ -1,8 +1,11 @@
 """The audit trail, readable: who changed what and when, old and new values side by side."""
 
-from django.db.models import ForeignKey
+from django.db.models import CharField, F, ForeignKey, Value
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.text import capfirst
+from django_countries import countries
+from django_countries.fields import CountryField
 
 ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 SKIPPED = {"version", "updated_at", "created_at"}
@@ -79,40 +82,68 @@ class Trail:
     """How one model appears in the tracker-wide history: its label and the page it links to."""
 
     def __init__(self, model, label: str, related=(), url_name=None, url_id="id"):
-        self.model, self.label, self.related = model, label, related
-        self.url_name, self.url_id = url_name, url_id
+        self.model, self.label, self.url_name, self.url_id = model, label, url_name, url_id
 
     @property
     def key(self) -> str:
         return self.model._meta.model_name
 
-    def describe(self, row) -> dict:
-        value = row
-        for part in self.label.split("."):
-            value = getattr(value, part, None) if value is not None else None
-        url = None
-        if self.url_name and not (row.history_type == "-" and self.url_id == "id"):
-            url = reverse(self.url_name, args=[getattr(row, self.url_id)])
-        return {
-            "row": row,
-            "kind": capfirst(self.model._meta.verbose_name),
-            "label": str(value) if value is not None else "?",
-            "url": url,
-            "action": ACTIONS.get(row.history_type, "?"),
-        }
+    def label_field(self):
+        """The stored field the label comes from ("organisation.name" joins the organisation)."""
+        parts = self.label.split(".")
+        if self.model._meta.get_field(parts[0]).is_relation:
+            return "__".join(parts)
+        return parts[0]  # e.g. a country code, named in Python
 
-
-def latest_changes(trails, *, user=None, since=None, until=None, limit=100) -> list[dict]:
-    """The newest changes across the given models: one query per model, merged by date."""
-    rows = []
-    for trail in trails:
-        history = trail.model.history.select_related("history_user", *trail.related)
+    def rows(self, *, user, since, until, limit):
+        """This model's newest `limit` changes, as plain columns shared by every trail."""
+        history = self.model.history.all()
         if user is not None:
             history = history.filter(history_user=user)
         if since is not None:
             history = history.filter(history_date__date__gte=since)
         if until is not None:
             history = history.filter(history_date__date__lte=until)
-        rows.extend(trail.describe(row) for row in history.order_by("-history_date")[:limit])
-    rows.sort(key=lambda entry: entry["row"].history_date, reverse=True)
-    return rows[:limit]
+        newest = history.order_by("-history_date").values("history_id")[:limit]
+        return (
+            self.model.history.filter(history_id__in=newest)
+            .order_by()
+            .annotate(
+                trail=Value(self.key, output_field=CharField()),
+                label_value=Cast(F(self.label_field()), output_field=CharField()),
+                target=F(self.url_id),
+                username=F("history_user__username"),
+            )
+            .values_list(
+                "trail", "history_date", "history_type", "label_value", "target", "username"
+            )
+        )
+
+    def describe(self, date, action, label, target, username) -> dict:
+        if label is not None and isinstance(
+            self.model._meta.get_field(self.label.split(".")[0]), CountryField
+        ):
+            label = countries.name(label) or label
+        url = None
+        if self.url_name and target is not None and not (action == "-" and self.url_id == "id"):
+            url = reverse(self.url_name, args=[target])
+        return {
+            "date": date,
+            "username": username,
+            "kind": capfirst(self.model._meta.verbose_name),
+            "label": label if label not in (None, "") else "?",
+            "url": url,
+            "action": ACTIONS.get(action, "?"),
+        }
+
+
+def latest_changes(trails, *, user=None, since=None, until=None, limit=100) -> list[dict]:
+    """The newest changes across the given models, in one query: each model's newest `limit`
+    (an indexed look-up), united, sorted by date and cut to `limit`."""
+    if not trails:
+        return []
+    by_key = {trail.key: trail for trail in trails}
+    branches = [t.rows(user=user, since=since, until=until, limit=limit) for t in trails]
+    united = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
+    rows = united.order_by("-history_date")[:limit]
+    return [by_key[key].describe(*rest) for key, *rest in rows]

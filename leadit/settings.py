@@ -206,7 +206,7 @@ SECURE_CSP = {
 # Login throttling (django-axes): lock a username from an address after repeated failures.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "leadit.auth.RoleBackend",  # ModelBackend, one query for the permissions
 ]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hour

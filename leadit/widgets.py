@@ -51,9 +51,12 @@ class SearchableSelect(forms.Select):
         queryset = getattr(self.choices, "queryset", None)
         if queryset is None:
             return super().optgroups(name, value, attrs)
-        wanted = [v for v in value if plausible_id(v)]
-        selected = list(queryset.filter(pk__in=wanted)) if wanted else []
-        others = list(queryset.exclude(pk__in=[o.pk for o in selected])[:SHOWN])
+        wanted = {str(v) for v in value if plausible_id(v)}
+        # One query: the selected records and the first SHOWN others, told apart here.
+        first = queryset.order_by(*queryset.query.order_by or queryset.model._meta.ordering)
+        rows = list(queryset.filter(Q(pk__in=wanted) | Q(pk__in=first.values("pk")[:SHOWN])))
+        selected = [obj for obj in rows if str(obj.pk) in wanted]
+        others = [obj for obj in rows if str(obj.pk) not in wanted][:SHOWN]
         options = []
         field = getattr(self.choices, "field", None)
         if not self.allow_multiple_selected and getattr(field, "empty_label", None) is not None:

@@ -14,8 +14,9 @@ from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
 
+from leadit.caching import cached_figures
 from leadit.models import not_verified
-from members.models import CountryProfile, Member
+from members.models import CountryProfile, Member, Organisation, Sector
 
 from . import iati
 from .filtersets import NO_PROFILE
@@ -451,8 +452,36 @@ def gap_matching(project: Project) -> list[dict]:
     return matches
 
 
+# Every model whose data the dashboard shows: a change to any of them recomputes it.
+DASHBOARD_MODELS = (
+    Project,
+    StageChange,
+    Financing,
+    Engagement,
+    Assistance,
+    Partnership,
+    ForumActivity,
+    Member,
+    Organisation,
+    CountryProfile,
+    Sector,
+)
+
+
 def dashboard(stuck_months: int = 12, today: datetime.date | None = None) -> dict:
+    """The whole dashboard, recomputed only when the data (or the day) has changed: a visit
+    then costs one query for the data's state instead of some twenty aggregates."""
     today = today or datetime.date.today()
+    return cached_figures(
+        "dashboard",
+        DASHBOARD_MODELS,
+        lambda: compute_dashboard(stuck_months, today),
+        today,
+        stuck_months,
+    )
+
+
+def compute_dashboard(stuck_months: int, today: datetime.date) -> dict:
     projects = Project.objects.order_by()
     overdue = (
         Engagement.objects.filter(stage__in=Engagement.ACTIVE_STAGES, next_step_due__lt=today)

@@ -59,9 +59,14 @@ class ProjectListView(FilteredListView):
         "Excel": "partnerships:project_export_xlsx",
     }
 
+    def known_count(self, queryset) -> int | None:
+        # The summary's sums come with the count: one aggregate serves both.
+        self.totals = queryset.totals() if self.filters_ok else None
+        return self.totals["count"] if self.totals else None
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["totals"] = self.object_list.totals() if self.filters_ok else None
+        context["totals"] = self.totals
         return context
 
     def export_response(self, queryset):
@@ -77,7 +82,7 @@ class ProjectDetailView(RecordDetailView):
 
     def get_queryset(self):
         return Project.objects.select_related(
-            "sponsor", "sector", "technology", "partnership", "working_group"
+            "sponsor__membership", "sector", "technology", "partnership", "working_group"
         ).prefetch_related(
             Prefetch("financing", queryset=Financing.objects.select_related("provider")),
             Prefetch(

@@ -198,3 +198,27 @@ def test_every_read_url_works_on_the_demo_data(staff_client):
     call_command("loaddata", "leadit", verbosity=0)
     for path, _ in READ_URLS:
         assert staff_client.get(path).status_code == 200, path
+
+
+@pytest.mark.django_db
+def test_permissions_read_in_one_query_match_django_s_model_backend(
+    secretariat_user, viewer_user, django_user_model, django_assert_num_queries
+):
+    from django.contrib.auth.backends import ModelBackend
+    from django.contrib.auth.models import Permission
+
+    from leadit.auth import RoleBackend
+
+    officer = django_user_model.objects.create_user("solo")
+    officer.user_permissions.add(Permission.objects.get(codename="view_project"))
+    boss = django_user_model.objects.create_superuser("boss")
+    gone = django_user_model.objects.create_user("gone", is_active=False)
+    gone.groups.set(secretariat_user.groups.all())
+    for user in (secretariat_user, viewer_user, officer, boss, gone):
+        expected = ModelBackend().get_all_permissions(django_user_model.objects.get(pk=user.pk))
+        fresh = django_user_model.objects.get(pk=user.pk)
+        with django_assert_num_queries(1 if user.is_active else 0):
+            assert RoleBackend().get_all_permissions(fresh) == expected
+            assert RoleBackend().get_all_permissions(fresh) == expected  # cached on the user
+    assert "partnerships.change_project" in RoleBackend().get_all_permissions(secretariat_user)
+    assert "partnerships.change_project" not in RoleBackend().get_all_permissions(viewer_user)

@@ -357,6 +357,7 @@ def test_detail_and_edit_pages_keep_a_fixed_query_count(staff_client, factory, u
     def queries(record):
         counts = []
         for path in (url.format(record.pk), url.format(record.pk) + "edit/"):
+            staff_client.get(path)  # a repeat visit: cached select options are in place
             with CaptureQueriesContext(connection) as captured:
                 assert staff_client.get(path).status_code == 200
             counts.append(len(captured))
@@ -398,3 +399,14 @@ def test_refused_delete_names_and_links_what_depends_on_it(staff_client):
         f'Project: <a href="{project.get_absolute_url()}">Linked project</a>',
         status_code=409,
     )
+
+
+def test_cached_select_options_follow_changes_to_their_tables(staff_client):
+    project = ProjectFactory()
+    url = f"/pipeline/{project.pk}/edit/"
+    staff_client.get(url)
+    sector = SectorFactory(name="Glass")  # a new sector appears in the form at once
+    assertContains(staff_client.get(url), f'<option value="{sector.pk}">Glass</option>')
+    sector.name = "Flat glass"
+    sector.save()
+    assertContains(staff_client.get(url), f'<option value="{sector.pk}">Flat glass</option>')

@@ -276,12 +276,12 @@ def test_query_count_is_fixed_whatever_the_rows(staff_client, rows, django_asser
     assert len(response.context["page_obj"].object_list) == rows
     with CaptureQueriesContext(connection) as fragment_queries:
         staff_client.get(URL, {"per_page": 200, "sector": "steel"}, headers=HTMX)
-    # Fixed budgets. Page: session, user, the user's and group permissions (for "Add project"),
-    # count, totals, rows, and the choices of the sector, country, sponsor, partnership and
-    # technology fields. Fragment: session, user, validating the sector and country values,
-    # count, totals, rows.
-    assert len(page_queries) == 12, [q["sql"] for q in page_queries]
-    assert len(fragment_queries) == 7, [q["sql"] for q in fragment_queries]
+    # Fixed budgets. Page: session, user, permissions (for "Add project"), totals with the
+    # count, rows, and the choices of the sector, country, sponsor, partnership and technology
+    # fields. Fragment: session, user, validating the sector and country values, totals with
+    # the count, rows.
+    assert len(page_queries) == 10, [q["sql"] for q in page_queries]
+    assert len(fragment_queries) == 6, [q["sql"] for q in fragment_queries]
 
 
 # Exports -------------------------------------------------------------------------------------

@@ -1,0 +1,58 @@
+"""Issue 8's budget: no page needs more than ten SQL queries, and none needs more as the data
+grows. Measured as a Secretariat user (who also sees the edit controls), on a repeat visit (the
+dashboard's figures and the pace medians come from the cache while the data is unchanged)."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from members.models import Member
+from partnerships.models import Assistance, Engagement, ForumActivity, Partnership, Project
+
+BUDGET = 10
+HTMX = {"HX-Request": "true", "HX-Target": "results"}
+SECTIONS = {
+    "pipeline": ("/pipeline/", Project),
+    "members": ("/members/", Member),
+    "engagements": ("/engagements/", Engagement),
+    "partnerships": ("/partnerships/", Partnership),
+    "assistance": ("/assistance/", Assistance),
+    "forum": ("/forum/", ForumActivity),
+}
+
+
+def pages() -> dict[str, tuple[str, dict]]:
+    found = {"dashboard": ("/", {}), "history": ("/history/", {})}
+    for name, (url, model) in SECTIONS.items():
+        record = model.objects.order_by("pk").first()
+        found[f"{name} list"] = (url, {})
+        found[f"{name} list, htmx results"] = (url + "?sort=-pk", HTMX)
+        found[f"{name} record"] = (record.get_absolute_url(), {})
+        found[f"{name} edit form"] = (record.get_absolute_url() + "edit/", {})
+        found[f"{name} record history"] = (record.get_absolute_url() + "history/", {})
+    return found
+
+
+def measure(client) -> dict[str, int]:
+    counts = {}
+    for name, (url, headers) in pages().items():
+        assert client.get(url, headers=headers).status_code == 200, url  # warms the caches
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url, headers=headers)
+        counts[name] = len(queries)
+    return counts
+
+
+@pytest.mark.django_db
+def test_every_page_fits_the_budget_and_does_not_grow_with_the_data(staff_client):
+    call_command("loaddata", "leadit", verbosity=0)
+    call_command("populate_history", auto=True, stdout=io.StringIO())
+    demo = measure(staff_client)
+    call_command("generate_demo_data", projects=300, seed=3, stdout=io.StringIO())
+    bigger = measure(staff_client)
+    assert bigger == demo, {k: (demo[k], bigger[k]) for k in demo if demo[k] != bigger[k]}
+    over = {name: count for name, count in bigger.items() if count > BUDGET}
+    assert not over, over
