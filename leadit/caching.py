@@ -3,6 +3,7 @@ fingerprint of the data that costs one cheap query."""
 
 from django.core.cache import cache
 from django.db import connection
+from django.utils.choices import BaseChoiceIterator
 
 # An upper bound on staleness for changes made outside the app (raw SQL in a console).
 CACHE_SECONDS = 600
@@ -31,3 +32,62 @@ def cached_figures(name: str, models, compute, *key_parts):
         value = compute()
         cache.set(key, value, CACHE_SECONDS)
     return value
+
+
+def cache_select_options(form, name: str, models_of=None, *, widget_only=False) -> None:
+    """Selects and checkbox lists whose options come from the small tracked tables (sectors,
+    technologies, partnerships, countries...) take them from the cache while those tables are
+    unchanged: one query for their state instead of one per field. Submitted values are still
+    checked against the database. `models_of` names the table of fields whose choices are a
+    callable; `widget_only` replaces only what is rendered (django-filter's fields wrap their
+    choices in iterators of their own)."""
+    from django import forms
+
+    from .widgets import SearchableSelect
+
+    models_of = models_of or {}
+    fields = {}
+    for field_name, field in form.fields.items():
+        if isinstance(field.widget, SearchableSelect):
+            continue  # renders only the selected and a few options, in one query
+        model = models_of.get(field_name)
+        if model is None and isinstance(field, forms.ModelChoiceField):
+            model = field.queryset.model
+        if model is not None and hasattr(model, "history"):
+            fields[field_name] = (field, model)
+    if len(fields) < 2:
+        return  # nothing to save
+
+    originals = {field_name: field.choices for field_name, (field, _) in fields.items()}
+
+    def options():
+        return {
+            field_name: [(getattr(value, "value", value), label) for value, label in choices]
+            for field_name, choices in originals.items()
+        }
+
+    models = sorted({model for _, model in fields.values()}, key=lambda m: m._meta.label)
+    shared = {}  # one look-up for all the fields, made when the first one is rendered
+
+    def cached():
+        if not shared:
+            shared.update(cached_figures(f"options:{name}", models, options))
+        return shared
+
+    for field_name, (field, _) in fields.items():
+        lazy = LazyOptions(cached, field_name)
+        if widget_only:
+            field.widget.choices = lazy
+        else:
+            field.choices = lazy
+
+
+class LazyOptions(BaseChoiceIterator):
+    """A field's options, looked up only if the field is rendered (not when a form is only
+    validated, or a filter only applied)."""
+
+    def __init__(self, source, name):
+        self.source, self.name = source, name
+
+    def __iter__(self):
+        yield from self.source()[self.name]

@@ -22,11 +22,10 @@ from django.utils.text import capfirst
 from django.views import View
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
-from .caching import cached_figures
+from .caching import cache_select_options
 from .fields import checked_formfield
 from .generic import RecordHistoryView, can, wants_fragment
 from .history import field_changes, label_values
-from .widgets import SearchableSelect
 
 
 class VersionedForm(forms.ModelForm):
@@ -43,33 +42,8 @@ class VersionedForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
             self.fields["loaded_version"].required = True
-        self.use_cached_choices()
-
-    def use_cached_choices(self) -> None:
-        """Plain selects of the small reference tables (sectors, technologies, working groups)
-        take their options from the cache while those tables are unchanged: one query for their
-        state instead of one per select. Submitted values are still checked against the
-        database."""
-        plain = {
-            name: field
-            for name, field in self.fields.items()
-            if isinstance(field, forms.ModelChoiceField)
-            and not isinstance(field.widget, SearchableSelect)
-            and hasattr(field.queryset.model, "history")
-        }
-        if len(plain) < 2:
-            return  # nothing to save
-
-        def options():
-            return {
-                name: [(getattr(value, "value", value), label) for value, label in field.choices]
-                for name, field in plain.items()
-            }
-
-        models = sorted({f.queryset.model for f in plain.values()}, key=lambda m: m._meta.label)
-        cached = cached_figures(f"choices:{type(self).__qualname__}", models, options)
-        for name, field in plain.items():
-            field.choices = cached[name]
+        # Options of the small reference tables come from the cache while they are unchanged.
+        cache_select_options(self, f"form:{type(self).__qualname__}")
 
 
 def form_data(form) -> QueryDict:

@@ -12,7 +12,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.http import HttpResponse, QueryDict
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_vary_headers
@@ -21,8 +21,8 @@ from django.utils.text import capfirst
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from .caching import cache_select_options
 from .csvstream import neutralise, stream_csv
-from .fields import plausible_id
 from .models import not_verified
 
 DEFAULT_PER_PAGE = 25
@@ -79,6 +79,18 @@ class TrackerFilterSet(django_filters.FilterSet):
 
     search_fields: tuple[str, ...] = ()
     sort_fields: dict[str, str] = {}
+    # Filters whose choices come from a callable, with the table they come from (the cached
+    # options follow its changes).
+    choice_models: dict = {}
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            name = f"filters:{type(self).__qualname__}"
+            cache_select_options(form, name, self.choice_models, widget_only=True)
+        return self._form
+
     # Parameters that are not shown as removable filter chips.
     chipless = ("sort", "per_page", "page")
 
@@ -130,27 +142,26 @@ class TrackerFilterSet(django_filters.FilterSet):
                 chips.append(
                     {
                         "label": field.label or name,
-                        "value": self._value_label(field, value),
+                        "value": self._value_label(name, field, value),
                         "remove_url": "?" + remaining.urlencode(),
                     }
                 )
         return chips
 
-    @staticmethod
-    def _value_label(field, value: str) -> str:
-        choices = getattr(field, "choices", None)
-        if choices is not None:
-            if hasattr(field, "queryset"):
-                key = getattr(field, "to_field_name", None) or "pk"
-                if key == "pk" and not plausible_id(value):
-                    return value
-                obj = field.queryset.filter(**{key: value}).first() if value else None
-                if obj is not None:
-                    return str(obj)
-            else:
-                for option, label in choices:
-                    if str(option) == value:
-                        return str(label)
+    def _value_label(self, name: str, field, value: str) -> str:
+        """What a chip shows for a value: the record or option label, found among what the
+        form has already loaded (no query per chip)."""
+        if hasattr(field, "queryset"):
+            key = getattr(field, "to_field_name", None) or "pk"
+            chosen = self.form.cleaned_data.get(name)
+            records = chosen if isinstance(chosen, QuerySet | list | tuple) else [chosen]
+            for record in records:
+                if record is not None and str(getattr(record, key, "")) == value:
+                    return str(record)
+            return value
+        for option, label in getattr(field.widget, "choices", ()):
+            if str(option) == value:
+                return str(label)
         return value
 
 

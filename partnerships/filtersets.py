@@ -49,8 +49,10 @@ def year_filter(lookup: str, label: str) -> IntegerFilter:
 
 
 class ProjectFilterSet(TrackerFilterSet):
+    choice_models = {"country": CountryProfile}
     # field_name names the slug too: django-filter matches a multiple choice on to_field_name.
     sector = django_filters.ModelMultipleChoiceFilter(
+        distinct=False,  # one value per row: no duplicates to remove
         field_name="sector__slug",
         queryset=Sector.objects.all(),
         to_field_name="slug",
@@ -58,9 +60,13 @@ class ProjectFilterSet(TrackerFilterSet):
         widget=forms.CheckboxSelectMultiple,
     )
     stage = django_filters.MultipleChoiceFilter(
-        choices=Stage.choices, label="Stage", widget=forms.CheckboxSelectMultiple
+        distinct=False,  # one value per row: no duplicates to remove
+        choices=Stage.choices,
+        label="Stage",
+        widget=forms.CheckboxSelectMultiple,
     )
     country = django_filters.MultipleChoiceFilter(
+        distinct=False,  # one value per row: no duplicates to remove
         choices=profiled_countries,
         label="Country",
         widget=forms.SelectMultiple(attrs={"size": 6}),
@@ -90,7 +96,10 @@ class ProjectFilterSet(TrackerFilterSet):
         empty_label="Any technology",
     )
     scale = django_filters.MultipleChoiceFilter(
-        choices=Project.Scale.choices, label="Scale", widget=forms.CheckboxSelectMultiple
+        distinct=False,  # one value per row: no duplicates to remove
+        choices=Project.Scale.choices,
+        label="Scale",
+        widget=forms.CheckboxSelectMultiple,
     )
     capex_min = money_filter("capex_musd", "gte", "Capex from (USD m)")
     capex_max = money_filter("capex_musd", "lte", "Capex to (USD m)")
@@ -187,7 +196,9 @@ class ProjectFilterSet(TrackerFilterSet):
 
 class EngagementFilterSet(TrackerFilterSet):
     stage = django_filters.MultipleChoiceFilter(
-        choices=Engagement.Stage.choices, widget=forms.CheckboxSelectMultiple
+        distinct=False,  # one value per row: no duplicates to remove
+        choices=Engagement.Stage.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
     mode = django_filters.ChoiceFilter(choices=Engagement.Mode.choices, empty_label="Any mode")
     technology = ModelChoiceFilter(

@@ -26,6 +26,9 @@ SECTIONS = {
 
 def pages() -> dict[str, tuple[str, dict]]:
     found = {"dashboard": ("/", {}), "history": ("/history/", {})}
+    filters = "?sector=steel&stage=feasibility&country=IN&capex_min=100&q=steel"
+    found["pipeline filtered"] = ("/pipeline/" + filters, {})
+    found["pipeline filtered, htmx results"] = ("/pipeline/" + filters, HTMX)
     for name, (url, model) in SECTIONS.items():
         record = model.objects.order_by("pk").first()
         found[f"{name} list"] = (url, {})

@@ -1,0 +1,300 @@
+"""make bench: the tracker's pages at 100,000 projects, side by side with the Django admin.
+
+For each database (SQLite, then PostgreSQL) it builds a database with the demo data and
+100,000 generated projects (financing and stage history included), then times, in the
+process (Django's test client: the whole middleware stack, no network), with warm-up runs and
+the median of several:
+
+- the pipeline page and its htmx fragment, unfiltered and with typical filters, against the
+  Django admin's changelist showing the same rows with the same filters;
+- the dashboard, a project page, and the CSV export of every project (time, rows per second,
+  and peak Python memory for the whole export and for a tenth of it: flat means streaming);
+- the SQL queries of each request.
+
+Usage: python bench/bench.py [--projects N] [--runs N] [--databases sqlite,postgres] [--reuse]
+The measuring half runs in a child process per database (`--measure`), with DEBUG off.
+"""
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATABASES = {
+    "sqlite": "sqlite:////tmp/leadit-bench.sqlite3",
+    "postgres": "postgres://postgres@127.0.0.1:5432/leadit_bench",
+}
+HTMX = {"HX-Request": "true", "HX-Target": "results"}
+
+
+def scenarios(ids: dict) -> list[tuple[str, str, str]]:
+    """(name, pipeline query, admin changelist query) showing the same rows."""
+    return [
+        ("unfiltered", "", ""),
+        (
+            "sector + stage",
+            f"sector={ids['sector_slug']}&stage=feasibility",
+            f"sector__id__exact={ids['sector_id']}&stage__exact=feasibility",
+        ),
+        (
+            "country + capex range",
+            f"country={ids['country']}&capex_min=100&capex_max=2000",
+            f"country={ids['country']}&capex_musd__gte=100&capex_musd__lte=2000",
+        ),
+        ("text search", "q=steel", "q=steel"),
+    ]
+
+
+# --- Set-up (parent process) ----------------------------------------------------------------------
+def manage(url: str, *args: str) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(DATABASE_URL=url, DJANGO_DEBUG="1")
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def prepare(name: str, url: str, projects: int, reuse: bool) -> None:
+    if reuse and existing_projects(url) >= projects:
+        print(f"[{name}] reusing the database ({projects:,}+ projects)", flush=True)
+        return
+    print(f"[{name}] building the database: demo data + {projects:,} projects", flush=True)
+    if name == "sqlite":
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+    else:
+        admin = url.rsplit("/", 1)[0] + "/postgres"
+        db = url.rsplit("/", 1)[1]
+        subprocess.run(
+            [
+                "psql",
+                admin,
+                "-qc",
+                f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)',
+                "-qc",
+                f'CREATE DATABASE "{db}"',
+            ],
+            check=True,
+        )
+    manage(url, "migrate", "--noinput", "-v0")
+    manage(url, "setup_demo")
+    started = time.perf_counter()
+    manage(url, "generate_demo_data", "--projects", str(projects), "--seed", "8")
+    print(f"[{name}] generated in {time.perf_counter() - started:.0f} s", flush=True)
+    if name == "postgres":
+        subprocess.run(["psql", url, "-qc", "VACUUM ANALYZE"], check=True)
+
+
+def existing_projects(url: str) -> int:
+    env = {**os.environ, "DATABASE_URL": url}
+    code = "from partnerships.models import Project; print(Project.objects.count())"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    try:
+        return int(result.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return 0
+
+
+# --- Measuring (child process) --------------------------------------------------------------------
+def measure(runs: int) -> dict:
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.http import QueryDict
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from members.models import Sector
+    from partnerships.filtersets import ProjectFilterSet
+    from partnerships.models import Project
+
+    user = get_user_model().objects.get(username="secretariat")
+    client = Client()
+    client.force_login(user)
+    sector = Sector.objects.get(slug="steel")
+    country = (
+        Project.objects.filter(sector=sector).values_list("country", flat=True).first() or "IN"
+    )
+    ids = {"sector_slug": sector.slug, "sector_id": sector.pk, "country": country}
+
+    def timed(path: str, headers=None, consume=False) -> dict:
+        headers = headers or {}
+
+        def once() -> float:
+            started = time.perf_counter()
+            response = client.get(path, headers=headers)
+            if consume:
+                for _ in response.streaming_content:
+                    pass
+            assert response.status_code == 200, (path, response.status_code)
+            return time.perf_counter() - started
+
+        for _ in range(2):
+            once()  # warm-up: caches, the database's pages, Python's imports
+        times = [once() for _ in range(runs)]
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path, headers=headers)
+            if consume:
+                for _ in response.streaming_content:
+                    pass
+        return {"ms": statistics.median(times) * 1000, "queries": len(queries)}
+
+    results = {"pipeline": [], "pages": {}}
+    for name, ours, admin in scenarios(ids):
+        page = timed(f"/pipeline/?{ours}")
+        fragment = timed(f"/pipeline/?{ours}", HTMX)
+        changelist = timed(f"/admin/partnerships/project/?{admin}")
+        rows = ProjectFilterSet(QueryDict(ours), queryset=Project.objects.all()).qs.count()
+        results["pipeline"].append(
+            {"filter": name, "rows": rows, "page": page, "fragment": fragment, "admin": changelist}
+        )
+        print(
+            f"  {name}: {rows:,} rows; fragment {fragment['ms']:.0f} ms, "
+            f"admin {changelist['ms']:.0f} ms",
+            flush=True,
+        )
+
+    project = Project.objects.order_by("-pk").first()
+    results["pages"]["dashboard"] = timed("/")
+    results["pages"]["project page"] = timed(f"/pipeline/{project.pk}/")
+    results["pages"]["project edit form"] = timed(f"/pipeline/{project.pk}/edit/")
+
+    total = Project.objects.count()
+    export = timed("/pipeline/export.csv", consume=True)
+    export["rows"] = total
+    export["rows_per_second"] = total / (export["ms"] / 1000)
+    for label, query in (("all", ""), ("tenth", "?capex_max=150")):
+        tracemalloc.start()
+        response = client.get(f"/pipeline/export.csv{query}")
+        rows = sum(chunk.count(b"\n") for chunk in response.streaming_content) - 1
+        export[f"peak_mb_{label}"] = tracemalloc.get_traced_memory()[1] / 2**20
+        export[f"rows_{label}"] = rows
+        tracemalloc.stop()
+    results["export"] = export
+    results["projects"] = total
+    results["database"] = connection.vendor
+    results["database_version"] = (
+        ".".join(map(str, connection.Database.sqlite_version_info))
+        if (connection.vendor == "sqlite")
+        else str(connection.pg_version)
+    )
+    return results
+
+
+# --- Report ---------------------------------------------------------------------------------------
+def report(all_results: list[dict]) -> str:
+    import django
+
+    lines = [
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} "
+        f"{platform.release()}; Python {platform.python_version()}, Django {django.__version__}",
+        "",
+    ]
+    for results in all_results:
+        lines += [
+            f"### {results['database']} {results['database_version']}: "
+            f"{results['projects']:,} projects",
+            "",
+            "| filter | rows | pipeline page | htmx fragment | admin changelist | "
+            "admin ÷ fragment | queries: page / fragment / admin |",
+            "|---|---:|---:|---:|---:|---:|---|",
+        ]
+        for row in results["pipeline"]:
+            ratio = row["admin"]["ms"] / row["fragment"]["ms"]
+            lines.append(
+                f"| {row['filter']} | {row['rows']:,} | {row['page']['ms']:.0f} ms | "
+                f"{row['fragment']['ms']:.0f} ms | {row['admin']['ms']:.0f} ms | {ratio:.1f}× | "
+                f"{row['page']['queries']} / {row['fragment']['queries']} / "
+                f"{row['admin']['queries']} |"
+            )
+        lines += ["", "| page | median | queries |", "|---|---:|---:|"]
+        for name, page in results["pages"].items():
+            lines.append(f"| {name} | {page['ms']:.0f} ms | {page['queries']} |")
+        export = results["export"]
+        lines += [
+            "",
+            f"CSV export of all {export['rows']:,} projects: {export['ms'] / 1000:.2f} s, "
+            f"{export['rows_per_second']:,.0f} rows/s, {export['queries']} queries; peak Python "
+            f"memory {export['peak_mb_all']:.1f} MB for {export['rows_all']:,} rows vs "
+            f"{export['peak_mb_tenth']:.1f} MB for {export['rows_tenth']:,} rows.",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--projects", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=7, help="timed runs after two warm-ups")
+    parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--reuse", action="store_true", help="keep a database already built")
+    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
+    options = parser.parse_args()
+
+    if options.measure:  # the child: settings come from the environment
+        sys.path.insert(0, str(ROOT))
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leadit.settings")
+        Path(options.out).write_text(json.dumps(measure(options.runs)))
+        return 0
+
+    all_results = []
+    for name in options.databases.split(","):
+        url = DATABASES[name]
+        prepare(name, url, options.projects, options.reuse)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+        env.update(
+            DATABASE_URL=url,
+            DJANGO_DEBUG="0",
+            DJANGO_LOCAL_HTTP="1",
+            DJANGO_ALLOWED_HOSTS="testserver",
+            DJANGO_SECRET_KEY="bench-" + "x" * 50,
+            DJANGO_LOG_LEVEL="WARNING",
+        )
+        # Production's static files (hashed names) for the pages' {% static %} tags.
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+        print(f"[{name}] measuring ({options.runs} runs after 2 warm-ups)", flush=True)
+        partial = Path(f"{options.out}.{name}")
+        child = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--measure",
+                "--runs",
+                str(options.runs),
+                "--out",
+                str(partial),
+            ],
+            cwd=ROOT,
+            env=env,
+            check=False,
+        )
+        if child.returncode:
+            return 1
+        all_results.append(json.loads(partial.read_text()))
+        partial.unlink()
+    Path(options.out).write_text(json.dumps(all_results, indent=1))
+    print()
+    print(report(all_results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
