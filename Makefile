@@ -18,7 +18,7 @@ for candidate in $$candidates \
 done; exit 1
 endef
 
-.PHONY: help run serve test lint fmt fixture migrate backup restore clean loadtest bench
+.PHONY: help run serve test lint fmt fixture migrate backup restore clean loadtest bench screenshots
 
 help:
 	@echo "make run    set up (virtualenv, dependencies, database, demo data) and serve on 127.0.0.1:$(PORT)"
@@ -27,6 +27,9 @@ help:
 	@echo "make lint   ruff and the migrations check;  make fmt  format the code"
 	@echo "make fixture  rebuild fixtures/leadit.json from leadit/demo_data.py"
 	@echo "make backup   dump the database to backups/;  make restore FILE=...  load one into an empty database"
+	@echo "make loadtest  two gunicorn instances on PostgreSQL under simulated users (docs/deployment.md)"
+	@echo "make bench    speed at 100,000 projects against the admin (docs/performance.md)"
+	@echo "make screenshots  every page type, desktop and phone, into docs/screenshots/"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@python="$$( $(find_python) )" || { \
@@ -61,8 +64,19 @@ serve: migrate
 	$(VENV)/bin/gunicorn leadit.wsgi --bind 127.0.0.1:$(PORT) --workers $${WORKERS:-3} \
 	  --no-control-socket --access-logfile - --forwarded-allow-ips 127.0.0.1
 
-test: $(VENV)/.installed
+# Test tools from npm: axe-core (accessibility) and the Nu Html Checker (vnu.jar, needs java).
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "Error: npm (Node.js) is needed for the HTML and accessibility checks of make test." >&2; exit 1; }
+	@command -v java >/dev/null || echo "Warning: no java; the HTML validity check will be skipped." >&2
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $@
+
+test: $(VENV)/.installed node_modules/.installed
 	$(PY) -m pytest
+
+# Full-page screenshots of every page type, desktop and phone, into docs/screenshots/.
+screenshots: $(VENV)/.installed node_modules/.installed
+	LEADIT_SCREENSHOTS=docs/screenshots $(PY) -m pytest tests/e2e/test_pages_browser.py -q
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
@@ -87,7 +101,7 @@ fixture: $(VENV)/.installed
 	@rm -f /tmp/leadit-fixture.sqlite3
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache
 
 # Load and fault test on PostgreSQL (not part of make test): see bench/loadtest.py --help.
 # make loadtest ARGS="--users 80 --duration 60 --restart-db"

@@ -323,7 +323,7 @@ def edit(user: User, pk: int) -> None:
     if "loaded_version" not in fields:
         user.stats.record("edit form unreadable", "no form", 0)
         return
-    fields["next_step"] = f"Call the sponsor ({user.name}, {time.strftime('%H:%M:%S')})"
+    fields["description"] = f"Called the sponsor ({user.name}, {time.strftime('%H:%M:%S')})"
     user.request("edit save", path, fields, base=base)
 
 

@@ -95,9 +95,21 @@ class TrackerFilterSet(django_filters.FilterSet):
     chipless = ("sort", "per_page", "page")
 
     def search(self, queryset, name, value):
-        query = Q()
+        """Any search field contains the text. Fields of related records are matched in their
+        own (small) table first, then by id: no join of every row to every related table."""
+        query, related = Q(), {}
         for field in self.search_fields:
-            query |= Q(**{f"{field}__icontains": value})
+            relation, _, rest = field.partition("__")
+            if rest:
+                related.setdefault(relation, []).append(rest)
+            else:
+                query |= Q(**{f"{field}__icontains": value})
+        for relation, fields in related.items():
+            model = queryset.model._meta.get_field(relation).related_model
+            match = Q()
+            for field in fields:
+                match |= Q(**{f"{field}__icontains": value})
+            query |= Q(**{f"{relation}__in": model._default_manager.filter(match).values("pk")})
         return queryset.filter(query)
 
     def filter_unverified(self, queryset, name, value):

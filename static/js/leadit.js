@@ -32,6 +32,18 @@
     }
   });
 
+  // Filter requests carry only the filters in use: short URLs to share, and history entries
+  // that read like the filters they restore.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var data = event.detail.formData;
+    if (event.detail.verb !== "get" || !data) return;
+    Array.from(data.keys()).forEach(function (key) {
+      var kept = data.getAll(key).filter(function (value) { return value !== ""; });
+      data.delete(key);
+      kept.forEach(function (value) { data.append(key, value); });
+    });
+  });
+
   // Tell assistive technology when the results are being replaced.
   document.addEventListener("htmx:beforeRequest", function (event) {
     var results = document.getElementById("results");
@@ -40,5 +52,50 @@
   document.addEventListener("htmx:afterSettle", function () {
     var results = document.getElementById("results");
     if (results) results.setAttribute("aria-busy", "false");
+  });
+
+  // A form that came back with errors: take the keyboard to the first field to fix.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var xhr = event.detail.xhr;
+    if (!xhr || xhr.status !== 422) return;
+    var invalid = event.detail.elt.querySelector('[aria-invalid="true"]');
+    if (invalid) invalid.focus();
+  });
+
+  // htmx does not swap error answers: say what happened, in the messages area.
+  function showError(text) {
+    var area = document.getElementById("messages");
+    if (!area) return;
+    var message = document.createElement("div");
+    message.className = "message message--error";
+    message.setAttribute("role", "alert");
+    var span = document.createElement("span");
+    span.textContent = text;
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "message__close";
+    close.setAttribute("data-dismiss", "");
+    close.setAttribute("aria-label", "Dismiss message");
+    close.textContent = "×";
+    message.appendChild(span);
+    message.appendChild(close);
+    area.appendChild(message);
+  }
+  document.addEventListener("htmx:responseError", function (event) {
+    var status = event.detail.xhr.status;
+    var results = document.getElementById("results");
+    if (results) results.setAttribute("aria-busy", "false");
+    if (status === 503) {
+      showError("The tracker is briefly unavailable. Nothing was lost; please try again in a moment.");
+    } else if (status === 403) {
+      showError("Your account may not make this change.");
+    } else if (status === 409) {
+      showError("Someone else changed this record meanwhile; reload the page to see their change.");
+    } else {
+      showError("Something went wrong (error " + status + "). Please try again.");
+    }
+  });
+  document.addEventListener("htmx:sendError", function () {
+    showError("The tracker could not be reached. Check the connection and try again.");
   });
 })();
