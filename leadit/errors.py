@@ -31,8 +31,20 @@ def database_unavailable(error: BaseException | None) -> bool:
 def server_error(request):
     """handler500: Django calls it inside its `except` block, so the exception is at hand."""
     if database_unavailable(sys.exc_info()[1]):
-        # Rendered without the request: its context processors would ask the database again.
-        response = HttpResponse(loader.render_to_string("503.html"), status=503)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+        return unavailable()
     return defaults.server_error(request)
+
+
+def unavailable() -> HttpResponse:
+    # Rendered without the request: its context processors would ask the database again.
+    response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def bad_request(request, exception):
+    """handler400. Saving a session while the database is down surfaces as SessionInterrupted
+    (a 400): it is the outage, and the user should retry, so it is a 503 too."""
+    if database_unavailable(exception):
+        return unavailable()
+    return defaults.bad_request(request, exception)

@@ -9,6 +9,7 @@ admin.site.site_header = "LeadIT Tracker administration"
 admin.site.site_title = "LeadIT Tracker admin"
 admin.site.index_title = "Data entry"
 
+handler400 = "leadit.errors.bad_request"
 handler500 = "leadit.errors.server_error"
 
 urlpatterns = [

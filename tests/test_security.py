@@ -165,6 +165,30 @@ def test_the_driver_s_own_connection_errors_are_503s_too(staff_client):
 
 
 @pytest.mark.django_db
+def test_a_session_that_cannot_be_saved_during_an_outage_is_a_503(staff_client):
+    from django.contrib.sessions.backends.base import UpdateError
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from leadit.sessions import SEEN_KEY
+
+    staff_client.raise_request_exception = False
+    session = staff_client.session
+    session[SEEN_KEY] = 0  # the next page records activity: the session is saved
+    session.save()
+
+    def save_during_restart(self, must_create=False):
+        # What Django's database sessions do when the UPDATE fails.
+        try:
+            raise OperationalError("the database system is shutting down")
+        except OperationalError:
+            raise UpdateError  # noqa: B904 (chained implicitly, as in Django)
+
+    with mock.patch.object(SessionStore, "save", save_during_restart):
+        response = staff_client.get("/pipeline/")
+    assert response.status_code == 503 and response["Retry-After"] == "15"
+
+
+@pytest.mark.django_db
 def test_other_errors_get_the_tracker_s_500_page(staff_client):
     with mock.patch("leadit.views.DashboardForm", side_effect=ValueError("bug")):
         staff_client.raise_request_exception = False
