@@ -73,3 +73,18 @@ def test_filtering_and_editing_work_without_javascript(browser, site):
     page.get_by_role("button", name=re.compile("Save")).click()
     expect(page.get_by_text("Call the lenders (no JavaScript)")).to_be_visible()
     context.close()
+
+
+def test_record_pages_print_without_navigation_or_controls(page, site):
+    log_in(page, site)
+    page.goto(f"{site}/pipeline/")
+    page.locator("#results tbody a").first.click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    page.emulate_media(media="print")
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.get_by_role("link", name="Edit")).to_be_hidden()
+    expect(page.locator(".stage-form")).to_be_hidden()
+    expect(page.get_by_role("navigation", name="Record")).to_be_hidden()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    pdf = page.pdf()  # Chromium lays it out on paper without error
+    assert pdf.startswith(b"%PDF")
