@@ -12,8 +12,9 @@ MAX_ID = 2**63 - 1
 
 
 def plausible_id(value) -> bool:
+    """A positive database id: ASCII digits only (str.isdigit also accepts '¹' and '٣')."""
     text = str(value).strip()
-    return text.isdigit() and 0 < int(text[:20]) <= MAX_ID and len(text) <= 19
+    return text.isascii() and text.isdigit() and len(text) <= 19 and 0 < int(text) <= MAX_ID
 
 
 class _Checked:

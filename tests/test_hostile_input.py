@@ -157,3 +157,18 @@ def test_an_impossible_id_is_an_invalid_choice_not_a_crash(staff_client):
     assert (
         staff_client.get("/lookup/organisation/", {"field": "x", "x": HUGE_ID}).status_code == 200
     )
+
+
+@pytest.mark.parametrize("value", ["¹", "²³", "٣", "１２", "0", "-1", "9" * 19, "9" * 20, " 7 x"])
+def test_only_ascii_positive_ids_are_plausible(value):
+    from leadit.fields import plausible_id
+
+    assert not plausible_id(value)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/forum/", "/pipeline/", "/engagements/"])
+def test_unicode_digits_in_related_filters_are_refused_not_a_500(staff_client, url):
+    for name in ("member", "sponsor", "provider", "partnership"):
+        response = staff_client.get(url, {name: "¹"})
+        assert response.status_code in (200, 422), (url, name, response.status_code)
