@@ -8,9 +8,8 @@ import datetime
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
 
@@ -264,23 +263,14 @@ GROUP BY stage
 """
 
 
-PACE_CACHE_SECONDS = 600
-
-
 def pace() -> list[dict]:
     """Median days a project spends in each stage, over completed spells.
 
-    The medians move only when stage changes do, and computing them reads every stage change,
-    so they are cached under a key that changes with the table (its highest id and row count);
-    the timeout bounds staleness after an edit of an existing change's date.
+    Computing them reads every stage change, and they move only when stage changes do: they are
+    cached under the stage history's state, apart from the rest of the dashboard, which changes
+    with every edit.
     """
-    state = StageChange.objects.aggregate(last=Max("pk"), rows=Count("pk"))
-    key = f"leadit:pace:{state['last']}:{state['rows']}"
-    rows = cache.get(key)
-    if rows is None:
-        rows = _pace()
-        cache.set(key, rows, PACE_CACHE_SECONDS)
-    return rows
+    return cached_figures("pace", (StageChange,), _pace)
 
 
 def _pace() -> list[dict]:
