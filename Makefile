@@ -4,6 +4,11 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Development settings for every target (unset, the settings are production's); `make serve`,
+# the benchmark and the load test set their own.
+export DJANGO_DEBUG ?= 1
+# Tests run on this many processes (pytest-xdist); browser and threaded tests run apart, after.
+TEST_WORKERS ?= auto
 
 # A Python >= 3.12: $(PYTHON) if given (and only it), else the first suitable one on PATH or
 # under pyenv (pyenv's shims fail while its global version is older, so look in its folders).
@@ -25,7 +30,7 @@ help:
 	@echo "make test   run the whole test suite (DATABASE_URL picks the database; SQLite by default)"
 	@echo "make serve  the production configuration locally (DEBUG off, gunicorn, whitenoise)"
 	@echo "make lint   ruff and the migrations check;  make fmt  format the code"
-	@echo "make fixture  rebuild fixtures/leadit.json from leadit/demo_data.py"
+	@echo "make fixture  rebuild fixtures/leadit.json from leadit/demo/builder.py"
 	@echo "make backup   dump the database to backups/;  make restore FILE=...  load one into an empty database"
 	@echo "make loadtest  two gunicorn instances on PostgreSQL under simulated users (docs/deployment.md)"
 	@echo "make bench    speed at 100,000 projects against the admin (docs/performance.md)"
@@ -72,7 +77,8 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 test: $(VENV)/.installed node_modules/.installed
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) -m "not e2e and not serial" $(ARGS)
+	$(PY) -m pytest -m "e2e or serial" $(ARGS)
 
 # Full-page screenshots of every page type, desktop and phone, into docs/screenshots/.
 screenshots: $(VENV)/.installed node_modules/.installed

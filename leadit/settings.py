@@ -25,12 +25,17 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# Unset means production: development is asked for explicitly (DJANGO_DEBUG=1, as `make run`
+# and the tests do), so a forgotten variable never serves debug pages or a published key.
+DEBUG = env_bool("DJANGO_DEBUG", False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG=0.")
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY must be set in production. For development, set DJANGO_DEBUG=1 "
+            "(make run does)."
+        )
     SECRET_KEY = "django-insecure-development-only-never-use-in-production"
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
@@ -51,6 +56,8 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "leadit",
+    "leadit.sections",
+    "leadit.demo",
     "members",
     "partnerships",
 ]

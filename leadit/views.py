@@ -10,10 +10,10 @@ from django.utils.text import capfirst
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from leadit.fields import plausible_id
-from leadit.generic import require_perm, wants_fragment
-from leadit.history import latest_changes
-from leadit.widgets import LOOKUPS, SHOWN
+from leadit.sections.fields import plausible_id
+from leadit.sections.history import latest_changes
+from leadit.sections.views import require_perm, wants_fragment
+from leadit.sections.widgets import LOOKUPS, SHOWN
 from partnerships import dashboard as figures
 from partnerships.models import Project
 
@@ -63,7 +63,7 @@ def lookup(request, name):
 
 
 def trails():
-    from leadit.history import Trail
+    from leadit.sections.history import Trail
     from members.models import Contact, CountryProfile, Member, Organisation, Sector
     from partnerships.models import (
         Assistance,

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from leadit.imports import SpreadsheetImportExport
+from leadit.sections.imports import SpreadsheetImportExport
 
 from .models import Contact, CountryProfile, Member, Organisation, Sector
 from .resources import MemberResource, OrganisationResource

@@ -1,8 +1,8 @@
 import django_filters
 from django import forms
 
-from leadit.fields import ModelChoiceFilter
-from leadit.generic import IntegerFilter, TrackerFilterSet
+from leadit.sections.fields import ModelChoiceFilter
+from leadit.sections.views import IntegerFilter, TrackerFilterSet
 
 from .models import CountryProfile, Member, Sector
 

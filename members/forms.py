@@ -1,7 +1,7 @@
 from django import forms
 
-from leadit.crud import VersionedForm
-from leadit.widgets import SearchableSelect, register_lookup
+from leadit.sections.editing import VersionedForm
+from leadit.sections.widgets import SearchableSelect, register_lookup
 
 from .models import Member, Organisation
 

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django_countries.fields import CountryField
 
-from leadit.models import SourcedModel, TrackedModel
+from leadit.sections.models import SourcedModel, TrackedModel
 
 
 class Sector(TrackedModel):

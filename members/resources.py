@@ -1,4 +1,4 @@
-from leadit.imports import tracker_resource
+from leadit.sections.imports import tracker_resource
 
 from .models import Member, Organisation
 

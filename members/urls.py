@@ -1,4 +1,4 @@
-from leadit.crud import crud_urls
+from leadit.sections.editing import crud_urls
 
 from . import views
 from .forms import MemberForm

@@ -1,7 +1,7 @@
 from django.db.models import Prefetch, Q
 
-from leadit.generic import FilteredListView, RecordDetailView
-from leadit.tables import Column
+from leadit.sections.columns import Column
+from leadit.sections.views import FilteredListView, RecordDetailView
 
 from .filtersets import MemberFilterSet
 from .models import Contact, Member, Organisation

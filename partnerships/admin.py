@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
-from leadit.imports import SpreadsheetImportExport
+from leadit.sections.imports import SpreadsheetImportExport
 
 from .models import (
     Assistance,

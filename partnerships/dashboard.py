@@ -13,8 +13,8 @@ from django.db.models import Count, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
 
-from leadit.caching import cached_figures
-from leadit.models import not_verified
+from leadit.sections.caching import cached_figures
+from leadit.sections.models import not_verified
 from members.models import CountryProfile, Member, Organisation, Sector
 
 from . import iati

@@ -10,7 +10,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django_countries import countries
 from openpyxl import Workbook
 
-from leadit.csvstream import neutralise, stream_csv
+from leadit.sections.csvstream import neutralise, stream_csv
 
 from .models import Project, Stage
 

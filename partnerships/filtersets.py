@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django_countries import countries
 
-from leadit.fields import ModelChoiceFilter
-from leadit.generic import IntegerFilter, TrackerFilterSet
+from leadit.sections.fields import ModelChoiceFilter
+from leadit.sections.views import IntegerFilter, TrackerFilterSet
 from members.models import CountryProfile, Member, Organisation, Sector
 
 from . import iati

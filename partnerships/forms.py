@@ -3,8 +3,8 @@ import datetime
 from django import forms
 from django.contrib.auth import get_user_model
 
-from leadit.crud import VersionedForm
-from leadit.widgets import SearchableSelect, SearchableSelectMultiple, register_lookup
+from leadit.sections.editing import VersionedForm
+from leadit.sections.widgets import SearchableSelect, SearchableSelectMultiple, register_lookup
 from members.forms import DATE
 
 from .models import Assistance, Engagement, ForumActivity, Partnership, Project, Stage

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from leadit.dates import months_before
-from leadit.models import SourcedModel, TrackedModel
+from leadit.sections.dates import months_before
+from leadit.sections.models import SourcedModel, TrackedModel
 from members.models import CountryProfile, Member, Organisation, Sector
 
 from . import iati

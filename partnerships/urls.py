@@ -1,7 +1,7 @@
 from django.urls import path
 
-from leadit.crud import DeleteView, ModelFormView, VerifyView, crud_urls
-from leadit.generic import RecordHistoryView
+from leadit.sections.editing import DeleteView, ModelFormView, VerifyView, crud_urls
+from leadit.sections.views import RecordHistoryView
 
 from . import views
 from .forms import AssistanceForm, EngagementForm, ForumActivityForm, PartnershipForm, ProjectForm

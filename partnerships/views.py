@@ -6,8 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from leadit.generic import FilteredListView, RecordDetailView, require_perm, wants_fragment
-from leadit.tables import Column
+from leadit.sections.columns import Column
+from leadit.sections.views import FilteredListView, RecordDetailView, require_perm, wants_fragment
 
 from . import exports
 from .dashboard import gap_matching

@@ -61,13 +61,17 @@ def csrf_staff_client(secretariat_user):
     return client
 
 
-def flushes_database(item) -> bool:
-    marker = item.get_closest_marker("django_db")
-    return bool(marker and marker.kwargs.get("transaction"))
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(config, items):
-    """Transactional tests (browser tests, backup and restore) end by flushing the database,
-    taking the roles the data migration made with it, so they run after all the others."""
-    items.sort(key=flushes_database)
+@pytest.fixture(autouse=True)
+def roles(request):
+    """Every test that uses the database finds the two roles, whatever ran before it on the
+    same worker: transactional tests end by flushing every table, groups included."""
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    if marker is None and not {"db", "transactional_db", "live_server"} & names:
+        return
+    transactional = (marker and marker.kwargs.get("transaction")) or (
+        {"transactional_db", "live_server"} & names
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    if Group.objects.filter(name__in=(SECRETARIAT, VIEWER)).count() != 2:
+        ensure_roles()

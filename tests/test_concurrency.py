@@ -10,14 +10,15 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
 
-from leadit.crud import form_data
 from leadit.roles import SECRETARIAT
+from leadit.sections.editing import form_data
 from partnerships.models import Project, StageChange
 
 from .conftest import ensure_roles
 from .factories import ProjectFactory
 
 pytestmark = [
+    pytest.mark.serial,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql",

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pytest_django.asserts import assertContains, assertNotContains
 
-from leadit.dates import months_before
+from leadit.sections.dates import months_before
 from members.models import CountryProfile, Member
 from partnerships.dashboard import dashboard
 from partnerships.models import Engagement, Financing, Project, StageChange

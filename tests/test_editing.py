@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from pytest_django.asserts import assertContains
 
-from leadit.crud import form_data
+from leadit.sections.editing import form_data
 from members.models import Member
 from partnerships.models import Assistance, Engagement, ForumActivity, Partnership, Project
 

@@ -161,7 +161,7 @@ def test_an_impossible_id_is_an_invalid_choice_not_a_crash(staff_client):
 
 @pytest.mark.parametrize("value", ["¹", "²³", "٣", "１２", "0", "-1", "9" * 19, "9" * 20, " 7 x"])
 def test_only_ascii_positive_ids_are_plausible(value):
-    from leadit.fields import plausible_id
+    from leadit.sections.fields import plausible_id
 
     assert not plausible_id(value)
 

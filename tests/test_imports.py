@@ -244,7 +244,7 @@ def test_viewers_cannot_import(viewer_client):
 
 
 def test_amount_widget_reads_spreadsheet_habits():
-    from leadit.imports import AmountWidget
+    from leadit.sections.imports import AmountWidget
 
     widget = AmountWidget()
     for blank in ("", " ", "not disclosed", "N/A", "—", None):
@@ -257,7 +257,7 @@ def test_amount_widget_reads_spreadsheet_habits():
 
 
 def test_sector_can_be_given_by_slug_or_name():
-    from leadit.imports import NamedForeignKeyWidget
+    from leadit.sections.imports import NamedForeignKeyWidget
     from members.models import Sector
 
     SectorFactory(slug="steel", name="Iron and steel")

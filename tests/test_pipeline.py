@@ -344,7 +344,7 @@ def test_viewers_can_read_and_export(viewer_client, pipeline):
 
 
 def test_small_amounts_keep_their_decimals():
-    from leadit.templatetags.leadit import money
+    from leadit.sections.templatetags.sections import money
 
     assert money(Decimal("0.05")) == "0.05"
     assert money(Decimal("1234.56")) == "1,234.6"

@@ -28,7 +28,7 @@ def run_check(**env):
         cwd=ROOT,
         capture_output=True,
         text=True,
-        env={**os.environ, **env},
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "leadit.settings", **env},
     )
 
 
@@ -43,9 +43,41 @@ def test_production_starts_with_a_secret_key():
     assert result.returncode == 0, result.stderr
 
 
-def test_development_needs_no_environment():
-    env = dict.fromkeys(("DJANGO_DEBUG", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"), "")
-    assert run_check(**env).returncode == 0
+def test_unset_debug_means_production_not_development():
+    """DEBUG fails closed: with DJANGO_DEBUG unset the settings are production's (no published
+    development key, so they refuse to start without a secret)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_DEBUG", "DJANGO_SECRET_KEY")}
+    env["DJANGO_SETTINGS_MODULE"] = "leadit.settings"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, capture_output=True, text=True, env=env
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+    assert "DJANGO_DEBUG=1" in result.stderr  # says how to ask for development
+
+
+def test_production_settings_are_secure_by_default():
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_DEBUG"}
+    env.update(DJANGO_SECRET_KEY="x" * 50, DJANGO_SETTINGS_MODULE="leadit.settings")
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert result.stdout.splitlines()[-1].split() == ["False", "True", "True", "True"], (
+        result.stderr
+    )
+
+
+def test_development_is_asked_for_explicitly_and_needs_nothing_else():
+    env = dict.fromkeys(("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"), "")
+    assert run_check(DJANGO_DEBUG="1", **env).returncode == 0
 
 
 @pytest.mark.django_db

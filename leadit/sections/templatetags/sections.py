@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
-from leadit.generic import sort_url
+from leadit.sections.views import sort_url
 
 register = template.Library()
 

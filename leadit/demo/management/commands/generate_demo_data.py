@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from partnerships.services import generate_projects
+from leadit.demo.synthetic import generate_projects
 
 
 class Command(BaseCommand):

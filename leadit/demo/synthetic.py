@@ -10,8 +10,7 @@ from django.utils import timezone
 from django_countries import countries as all_countries
 
 from members.models import CountryProfile, Organisation, Sector
-
-from .models import Financing, Project, Stage, StageChange, Technology
+from partnerships.models import Financing, Project, Stage, StageChange, Technology
 
 LADDER = [
     Stage.IDENTIFIED,

@@ -24,8 +24,8 @@ from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from .caching import cache_select_options
 from .fields import checked_formfield
-from .generic import RecordHistoryView, can, wants_fragment
 from .history import field_changes, label_values
+from .views import RecordHistoryView, can, wants_fragment
 
 
 class VersionedForm(forms.ModelForm):

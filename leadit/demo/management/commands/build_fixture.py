@@ -6,7 +6,7 @@ from django.core import serializers
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from leadit.demo_data import build
+from leadit.demo.builder import build
 from members.models import Organisation
 
 APPS = ("members", "partnerships")
@@ -14,7 +14,7 @@ STAMP = "2026-11-01T00:00:00Z"
 
 
 class Command(BaseCommand):
-    help = "Rebuild fixtures/leadit.json from leadit/demo_data.py (run on an empty database)."
+    help = "Rebuild fixtures/leadit.json from leadit/demo/builder.py (run on an empty database)."
 
     def add_arguments(self, parser):
         parser.add_argument("--output", default="fixtures/leadit.json")

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SectionsConfig(AppConfig):
+    name = "leadit.sections"
+    label = "sections"
+    verbose_name = "Tracker sections"

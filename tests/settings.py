@@ -1,0 +1,13 @@
+"""Settings for the test suite: the development configuration, with a fast password hasher.
+
+Production is the default of leadit.settings (DJANGO_DEBUG unset); tests ask for development.
+"""
+
+import os
+
+os.environ.setdefault("DJANGO_DEBUG", "1")
+
+from leadit.settings import *  # noqa: E402, F403
+
+# Creating a user with the production hasher costs most of a second; tests create hundreds.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
