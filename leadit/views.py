@@ -12,6 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from leadit.sections.fields import plausible_id
 from leadit.sections.history import latest_changes
+from leadit.sections.registry import viewname
 from leadit.sections.views import require_perm, wants_fragment
 from leadit.sections.widgets import LOOKUPS, SHOWN
 from partnerships import dashboard as figures
@@ -78,29 +79,28 @@ def trails():
         WorkingGroup,
     )
 
+    def page(model) -> str:
+        return viewname(model, "history")
+
     return [
-        Trail(Project, "name", url_name="partnerships:project_history"),
-        Trail(
-            StageChange, "project.name", ("project",), "partnerships:project_history", "project_id"
-        ),
-        Trail(
-            Financing, "project.name", ("project",), "partnerships:project_history", "project_id"
-        ),
-        Trail(Member, "organisation.name", ("organisation",), "members:member_history"),
+        Trail(Project, "name", url_name=page(Project)),
+        Trail(StageChange, "project.name", ("project",), page(Project), "project_id"),
+        Trail(Financing, "project.name", ("project",), page(Project), "project_id"),
+        Trail(Member, "organisation.name", ("organisation",), page(Member)),
         Trail(Organisation, "name"),
         Trail(Contact, "name"),
-        Trail(Engagement, "title", url_name="partnerships:engagement_history"),
-        Trail(Partnership, "name", url_name="partnerships:partnership_history"),
+        Trail(Engagement, "title", url_name=page(Engagement)),
+        Trail(Partnership, "name", url_name=page(Partnership)),
         Trail(
             Participant,
             "organisation.name",
             ("organisation",),
-            "partnerships:partnership_history",
+            page(Partnership),
             "partnership_id",
         ),
-        Trail(WorkingGroup, "name", (), "partnerships:partnership_history", "partnership_id"),
-        Trail(Assistance, "title", url_name="partnerships:assistance_history"),
-        Trail(ForumActivity, "title", url_name="partnerships:forumactivity_history"),
+        Trail(WorkingGroup, "name", (), page(Partnership), "partnership_id"),
+        Trail(Assistance, "title", url_name=page(Assistance)),
+        Trail(ForumActivity, "title", url_name=page(ForumActivity)),
         Trail(CountryProfile, "country.name"),
         Trail(Sector, "name"),
         Trail(Technology, "name"),

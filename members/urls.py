@@ -1,4 +1,4 @@
-from leadit.sections.editing import crud_urls
+from leadit.sections.urls import section_urls
 
 from . import views
 from .forms import MemberForm
@@ -6,7 +6,7 @@ from .models import Member
 
 app_name = "members"
 
-urlpatterns = crud_urls(
+urlpatterns = section_urls(
     "members",
     Member,
     list_view=views.MemberListView,

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from leadit.sections.caching import cached_figures
 from leadit.sections.models import not_verified
+from leadit.sections.registry import viewname
 from members.models import CountryProfile, Member, Organisation, Sector
 
 from . import iati
@@ -43,7 +44,7 @@ LADDER = [
 
 
 def pipeline_url(**params) -> str:
-    return reverse("partnerships:project_list") + ("?" + urlencode(params) if params else "")
+    return reverse(viewname(Project, "list")) + ("?" + urlencode(params) if params else "")
 
 
 def _sums():
@@ -347,11 +348,11 @@ def key_figures(today: datetime.date) -> dict:
 
 
 REVIEWED = [
-    # (model, list URL name, how many to list)
-    (Project, "partnerships:project_list", 8),
-    (Engagement, "partnerships:engagement_list", 4),
-    (Partnership, "partnerships:partnership_list", 4),
-    (Assistance, "partnerships:assistance_list", 4),
+    # (model, how many to list)
+    (Project, 8),
+    (Engagement, 4),
+    (Partnership, 4),
+    (Assistance, 4),
 ]
 
 
@@ -360,15 +361,15 @@ def review_queue(today: datetime.date) -> dict:
     stale = not_verified(12, today)
     never_first = Coalesce("last_verified_on", Value(datetime.date(1900, 1, 1)))
     kinds = []
-    for model, list_url, limit in REVIEWED:
+    for model, limit in REVIEWED:
         queue = model.objects.filter(stale)
         kinds.append(
             {
                 "label": model._meta.verbose_name_plural.capitalize(),
                 "count": queue.count(),
                 "rows": list(queue.order_by(never_first, "pk")[:limit]),
-                "url": reverse(list_url) + "?unverified_months=12",
-                "verify_url_name": f"partnerships:{model._meta.model_name}_verify",
+                "url": reverse(viewname(model, "list")) + "?unverified_months=12",
+                "verify_url_name": viewname(model, "verify"),
             }
         )
     return {

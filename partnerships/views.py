@@ -54,10 +54,6 @@ class ProjectListView(FilteredListView):
         "Bankable low-carbon industrial projects the Secretariat follows, from idea to operation."
     )
     summary_template = "partnerships/includes/pipeline_summary.html"
-    export_url_names = {
-        "CSV": "partnerships:project_export_csv",
-        "Excel": "partnerships:project_export_xlsx",
-    }
 
     def known_count(self, queryset) -> int | None:
         # The summary's sums come with the count: one aggregate serves both.

@@ -16,7 +16,6 @@ from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
 from django.views import View
@@ -25,7 +24,8 @@ from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 from .caching import cache_select_options
 from .fields import checked_formfield
 from .history import field_changes, label_values
-from .views import RecordHistoryView, can, wants_fragment
+from .registry import url_of
+from .views import can, wants_fragment
 
 
 class VersionedForm(forms.ModelForm):
@@ -169,8 +169,7 @@ class ModelFormView(View):
         return TemplateResponse(self.request, template, context, status=status)
 
     def list_url(self):
-        meta = self.model._meta
-        return reverse(f"{meta.app_label}:{meta.model_name}_list")
+        return url_of(self.model, "list")
 
 
 def dependants(obj) -> tuple[list, list]:
@@ -225,7 +224,7 @@ class DeleteView(View):
             cascaded, blocking = dependants(self.object)
             return self.render(cascaded, blocking, status=409)
         messages.success(request, f"{capfirst(meta.verbose_name)} “{name}” deleted.")
-        url = reverse(f"{meta.app_label}:{meta.model_name}_list")
+        url = url_of(self.model, "list")
         return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
 
     def render(self, cascaded, blocking, status):
@@ -260,44 +259,3 @@ class VerifyView(View):
         if url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
             return HttpResponseRedirect(next_url)
         return HttpResponseRedirect(record.get_absolute_url())
-
-
-def crud_urls(prefix: str, model, *, list_view, detail_view, form_class, export=True):
-    """The URL set of one section: list, export, detail, new, edit, delete, verify."""
-    name = model._meta.model_name
-    patterns = [
-        path(f"{prefix}/", list_view.as_view(), name=f"{name}_list"),
-        path(
-            f"{prefix}/new/",
-            ModelFormView.as_view(model=model, form_class=form_class),
-            name=f"{name}_create",
-        ),
-        path(f"{prefix}/<int:pk>/", detail_view.as_view(), name=f"{name}_detail"),
-        path(
-            f"{prefix}/<int:pk>/edit/",
-            ModelFormView.as_view(model=model, form_class=form_class),
-            name=f"{name}_update",
-        ),
-        path(f"{prefix}/<int:pk>/delete/", DeleteView.as_view(model=model), name=f"{name}_delete"),
-    ]
-    patterns.append(
-        path(
-            f"{prefix}/<int:pk>/history/",
-            RecordHistoryView.as_view(model=model),
-            name=f"{name}_history",
-        )
-    )
-    if any(field.name == "last_verified_on" for field in model._meta.fields):
-        patterns.append(
-            path(
-                f"{prefix}/<int:pk>/verify/", VerifyView.as_view(model=model), name=f"{name}_verify"
-            )
-        )
-    if export:
-        patterns.insert(
-            1,
-            path(
-                f"{prefix}/export.csv", list_view.as_view(export="csv"), name=f"{name}_export_csv"
-            ),
-        )
-    return patterns

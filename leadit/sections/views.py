@@ -14,7 +14,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F, Q, QuerySet
 from django.http import HttpResponse, QueryDict
-from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
 from django.utils.text import capfirst
@@ -24,7 +23,9 @@ from django_filters.views import FilterView
 from .caching import cache_select_options
 from .csvstream import neutralise, stream_csv
 from .models import not_verified
+from .registry import section_of, url_of
 
+EXPORT_LABELS = {"csv": "CSV", "xlsx": "Excel"}
 DEFAULT_PER_PAGE = 25
 MAX_PER_PAGE = 200
 
@@ -184,7 +185,6 @@ class FilteredListView(FilterView):
     fragment = "results"
     columns: list = []
     summary_template: str | None = None
-    export_url_names: dict[str, str] = {}  # {"CSV": "partnerships:project_export_csv"}
     title: str = ""
     intro: str = ""
     strict = True  # an invalid filter shows no rows, never unfiltered ones
@@ -218,12 +218,6 @@ class FilteredListView(FilterView):
         """No filters given, or all of them valid."""
         return not self.filterset.is_bound or self.filterset.is_valid()
 
-    def get_export_url_names(self) -> dict[str, str]:
-        if self.export_url_names:
-            return self.export_url_names
-        meta = self.model._meta
-        return {"CSV": f"{meta.app_label}:{meta.model_name}_export_csv"}
-
     def get_template_names(self) -> list[str]:
         names = [self.template_name]
         if wants_fragment(self.request, self.fragment):
@@ -250,19 +244,16 @@ class FilteredListView(FilterView):
         return paginator, page, page.object_list, page.has_other_pages()
 
     def create_url(self) -> str | None:
-        meta = self.model._meta
         if not can(self.request.user, "add", self.model):
             return None
-        try:
-            return reverse(f"{meta.app_label}:{meta.model_name}_create")
-        except NoReverseMatch:
-            return None
+        return url_of(self.model, "create")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = self.filterset
         query = self.request.GET.copy()
         query.pop("page", None)
+        q = query.urlencode()
         context.update(
             title=self.title or self.model._meta.verbose_name_plural.capitalize(),
             intro=self.intro,
@@ -273,8 +264,8 @@ class FilteredListView(FilterView):
             query_string=query.urlencode(),
             list_url=self.request.path,
             exports=[
-                {"label": label, "url": f"{reverse(name)}?{query.urlencode()}"}
-                for label, name in self.get_export_url_names().items()
+                {"label": EXPORT_LABELS[fmt], "url": f"{url_of(self.model, f'export_{fmt}')}?{q}"}
+                for fmt in section_of(self.model).exports
             ],
             create_url=self.create_url,  # called by the template, so fragments skip the query
             verbose_name=self.model._meta.verbose_name,
@@ -330,22 +321,18 @@ class RecordDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        meta = self.model._meta
 
         def url(view: str, permission: str) -> str | None:
             """The URL of an edit/delete page, only for those allowed to use it."""
             if not can(user, permission, self.model):
                 return None
-            try:
-                return reverse(f"{meta.app_label}:{meta.model_name}_{view}", args=[self.object.pk])
-            except NoReverseMatch:
-                return None
+            return url_of(self.model, view, self.object.pk)
 
         context.update(
             facts=record_facts(self.object),
             edit_url=url("update", "change"),
             delete_url=url("delete", "delete"),
-            list_url=reverse(f"{meta.app_label}:{meta.model_name}_list"),
+            list_url=url_of(self.model, "list"),
             verbose_name=self.model._meta.verbose_name,
             verbose_name_plural=self.model._meta.verbose_name_plural,
         )
@@ -371,6 +358,6 @@ class RecordHistoryView(DetailView):
             entries=record_history(self.object),
             verbose_name=meta.verbose_name,
             verbose_name_plural=meta.verbose_name_plural,
-            list_url=reverse(f"{meta.app_label}:{meta.model_name}_list"),
+            list_url=url_of(self.model, "list"),
         )
         return context

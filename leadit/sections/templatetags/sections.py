@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
+from leadit.sections.registry import viewname as _viewname
 from leadit.sections.views import sort_url
 
 register = template.Library()
@@ -31,6 +32,12 @@ def money(value, places: int = 1):
     if 0 < abs(value) < 1:
         places = max(places, 2)
     return _number(value, places)
+
+
+@register.filter
+def viewname(obj, action: str) -> str:
+    """`{% url object|viewname:"history" object.pk %}`: the URL name of a record's page."""
+    return _viewname(type(obj), action)
 
 
 @register.filter
