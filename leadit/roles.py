@@ -9,6 +9,13 @@ VIEWER = "Viewer"
 TRACKER_APPS = ("members", "partnerships")
 
 
+def secretariat_users():
+    """Secretariat officers: who can own a next step."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(groups__name=SECRETARIAT).order_by("username")
+
+
 def sync_roles(apps, schema_editor=None) -> None:
     from django.contrib.auth.management import create_permissions
 

@@ -14,7 +14,7 @@ from leadit.sections.fields import plausible_id
 from leadit.sections.history import latest_changes
 from leadit.sections.registry import viewname
 from leadit.sections.views import require_perm, wants_fragment
-from leadit.sections.widgets import LOOKUPS, SHOWN
+from leadit.sections.widgets import LOOKUPS, SHOWN, DateInput
 from partnerships import dashboard as figures
 from partnerships.models import Project
 
@@ -118,12 +118,12 @@ class HistoryFilterForm(forms.Form):
     since = forms.DateField(
         required=False,
         label="From",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput,
     )
     until = forms.DateField(
         required=False,
         label="To",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput,
     )
 
     def __init__(self, *args, trails, **kwargs):

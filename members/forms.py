@@ -8,8 +8,6 @@ from .models import Member, Organisation
 register_lookup("organisation", Organisation, ("name", "short_name", "iati_ref"))
 register_lookup("member", Member, ("organisation__name", "organisation__short_name"))
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
 
 class MemberForm(VersionedForm):
     class Meta(VersionedForm.Meta):
@@ -32,9 +30,6 @@ class MemberForm(VersionedForm):
         ]
         widgets = {
             "organisation": SearchableSelect("organisation"),
-            "joined_on": DATE,
-            "left_on": DATE,
-            "last_verified_on": DATE,
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {"organisation": "The government or company; add new ones in the admin."}

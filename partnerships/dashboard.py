@@ -21,6 +21,8 @@ from members.models import CountryProfile, Member, Organisation, Sector
 from . import iati
 from .filtersets import NO_PROFILE
 from .models import (
+    LADDER,
+    TOTALS,
     Assistance,
     Engagement,
     Financing,
@@ -32,31 +34,10 @@ from .models import (
 )
 
 ZERO = Decimal("0")
-LADDER = [
-    Stage.IDENTIFIED,
-    Stage.PRE_FEASIBILITY,
-    Stage.FEASIBILITY,
-    Stage.FINANCING,
-    Stage.FID,
-    Stage.CONSTRUCTION,
-    Stage.OPERATIONAL,
-]
 
 
 def pipeline_url(**params) -> str:
     return reverse(viewname(Project, "list")) + ("?" + urlencode(params) if params else "")
-
-
-def _sums():
-    return {
-        "count": Count("pk"),
-        "capex": Sum("capex_musd"),
-        "gap": Sum("financing_gap_musd"),
-        "secured": Sum("financing_secured_musd"),
-        "abatement": Sum("abatement_tco2e"),
-        "capex_undisclosed": Count("pk", filter=Q(capex_musd__isnull=True)),
-        "abatement_undisclosed": Count("pk", filter=Q(abatement_tco2e__isnull=True)),
-    }
 
 
 def with_bars(rows: list[dict], *keys: str) -> list[dict]:
@@ -77,15 +58,7 @@ EMPTY_TOTALS = {
     "capex_undisclosed": 0,
     "abatement_undisclosed": 0,
 }
-SUMMED = (
-    "count",
-    "capex",
-    "gap",
-    "secured",
-    "abatement",
-    "capex_undisclosed",
-    "abatement_undisclosed",
-)
+SUMMED = tuple(TOTALS)
 
 
 def pipeline_groups(projects) -> list[dict]:
@@ -98,7 +71,7 @@ def pipeline_groups(projects) -> list[dict]:
     }
     groups = list(
         projects.values("stage", "sector__slug", "sector__name", "sector__position", "country")
-        .annotate(**_sums())
+        .annotate(**TOTALS)
         .order_by()
     )
     for group in groups:
@@ -325,6 +298,11 @@ def key_figures(today: datetime.date) -> dict:
     engagements = Engagement.objects.aggregate(
         active=Count("pk", filter=Q(stage__in=Engagement.ACTIVE_STAGES)),
         overdue=Count("pk", filter=Q(stage__in=Engagement.ACTIVE_STAGES, next_step_due__lt=today)),
+    )
+    engagements["active_url"] = (
+        reverse(viewname(Engagement, "list"))
+        + "?"
+        + urlencode([("stage", stage) for stage in Engagement.ACTIVE_STAGES])
     )
     assistance = Assistance.objects.aggregate(
         count=Count("pk"),

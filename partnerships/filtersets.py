@@ -4,10 +4,10 @@ import datetime
 
 import django_filters
 from django import forms
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django_countries import countries
 
+from leadit.roles import secretariat_users
 from leadit.sections.fields import ModelChoiceFilter
 from leadit.sections.views import IntegerFilter, TrackerFilterSet
 from members.models import CountryProfile, Member, Organisation, Sector
@@ -214,7 +214,7 @@ class EngagementFilterSet(TrackerFilterSet):
         queryset=Organisation.objects.only("pk", "name"), empty_label="Any provider"
     )
     owner = ModelChoiceFilter(
-        queryset=get_user_model().objects.filter(groups__name="Secretariat").order_by("username"),
+        queryset=secretariat_users(),
         empty_label="Anyone",
         label="Owner",
     )

@@ -1,13 +1,17 @@
 import datetime
 
 from django import forms
-from django.contrib.auth import get_user_model
 
+from leadit.roles import secretariat_users
 from leadit.sections.editing import VersionedForm
-from leadit.sections.widgets import SearchableSelect, SearchableSelectMultiple, register_lookup
-from members.forms import DATE
+from leadit.sections.widgets import (
+    DateInput,
+    SearchableSelect,
+    SearchableSelectMultiple,
+    register_lookup,
+)
 
-from .models import Assistance, Engagement, ForumActivity, Partnership, Project, Stage
+from .models import LADDER, Assistance, Engagement, ForumActivity, Partnership, Project, Stage
 
 
 class StageChangeForm(forms.Form):
@@ -16,7 +20,7 @@ class StageChangeForm(forms.Form):
     to_stage = forms.ChoiceField(label="New stage", choices=Stage.choices)
     changed_on = forms.DateField(
         label="Date of the change",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput,
     )
     note = forms.CharField(
         label="Note",
@@ -34,11 +38,10 @@ class StageChangeForm(forms.Form):
             (value, label) for value, label in Stage.choices if value != project.stage
         ]
         # Offer the likely move: back to where a paused project stopped, else the next rung.
-        ladder = [s for s in Stage.values if s not in (Stage.PAUSED, Stage.CANCELLED)]
         if project.stage == Stage.PAUSED:
             self.fields["to_stage"].initial = project.stage_before_pause
-        elif project.stage in ladder[:-1]:
-            self.fields["to_stage"].initial = ladder[ladder.index(project.stage) + 1]
+        elif project.stage in LADDER[:-1]:
+            self.fields["to_stage"].initial = LADDER[LADDER.index(project.stage) + 1]
 
     def clean_changed_on(self):
         changed_on = self.cleaned_data["changed_on"]
@@ -96,7 +99,6 @@ class ProjectForm(VersionedForm):
         widgets = {
             "sponsor": SearchableSelect("organisation"),
             "partnership": SearchableSelect("partnership"),
-            "last_verified_on": DATE,
             "description": TEXT,
         }
         help_texts = {"stage": "Changing it here records a stage change dated today."}
@@ -133,9 +135,6 @@ class EngagementForm(VersionedForm):
             "recipient": SearchableSelect("organisation"),
             "partnership": SearchableSelect("partnership"),
             "project": SearchableSelect("project"),
-            "agreement_date": DATE,
-            "next_step_due": DATE,
-            "last_verified_on": DATE,
             "ip_arrangement": TEXT,
             "notes": TEXT,
         }
@@ -143,9 +142,7 @@ class EngagementForm(VersionedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Owners are Secretariat officers.
-        self.fields["owner"].queryset = (
-            get_user_model().objects.filter(groups__name="Secretariat").order_by("username")
-        )
+        self.fields["owner"].queryset = secretariat_users()
 
 
 class PartnershipForm(VersionedForm):
@@ -169,9 +166,6 @@ class PartnershipForm(VersionedForm):
             "notes",
         ]
         widgets = {
-            "launched_on": DATE,
-            "target_date": DATE,
-            "last_verified_on": DATE,
             "recipient_countries": forms.SelectMultiple(attrs={"size": 6}),
             "sectors": forms.CheckboxSelectMultiple,
             "objectives": TEXT,
@@ -211,9 +205,6 @@ class AssistanceForm(VersionedForm):
             "provider": SearchableSelect("organisation"),
             "implementer": SearchableSelect("organisation"),
             "supported_projects": SearchableSelectMultiple("project"),
-            "planned_start": DATE,
-            "planned_end": DATE,
-            "last_verified_on": DATE,
             "description": TEXT,
         }
 
@@ -247,9 +238,6 @@ class ForumActivityForm(VersionedForm):
             "last_verified_on",
         ]
         widgets = {
-            "starts_on": DATE,
-            "ends_on": DATE,
-            "last_verified_on": DATE,
             "partnership": SearchableSelect("partnership"),
             "hosts": SearchableSelectMultiple("organisation"),
             "members": SearchableSelectMultiple("member"),

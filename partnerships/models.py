@@ -255,11 +255,26 @@ class Stage(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+# The rungs in order, from idea to operation (paused and cancelled are off the ladder).
+LADDER = [stage for stage in Stage if stage not in (Stage.PAUSED, Stage.CANCELLED)]
+
 # Sorting by stage follows the ladder, not the alphabet.
 STAGE_RANK = Case(
     *[When(stage=value, then=Value(rank)) for rank, value in enumerate(Stage.values)],
     output_field=models.IntegerField(),
 )
+
+
+# What the pipeline sums (its summary line, the dashboard's figures and each group of them).
+TOTALS = {
+    "count": models.Count("pk"),
+    "capex": Sum("capex_musd"),
+    "secured": Sum("financing_secured_musd"),
+    "gap": Sum("financing_gap_musd"),
+    "abatement": Sum("abatement_tco2e"),
+    "capex_undisclosed": models.Count("pk", filter=Q(capex_musd__isnull=True)),
+    "abatement_undisclosed": models.Count("pk", filter=Q(abatement_tco2e__isnull=True)),
+}
 
 
 class ProjectQuerySet(models.QuerySet):
@@ -307,15 +322,7 @@ class ProjectQuerySet(models.QuerySet):
 
     def totals(self) -> dict:
         """Sums over the set; undisclosed (NULL) figures are left out and counted apart."""
-        return self.order_by().aggregate(
-            count=models.Count("pk"),
-            capex=Sum("capex_musd"),
-            secured=Sum("financing_secured_musd"),
-            gap=Sum("financing_gap_musd"),
-            abatement=Sum("abatement_tco2e"),
-            capex_undisclosed=models.Count("pk", filter=Q(capex_musd__isnull=True)),
-            abatement_undisclosed=models.Count("pk", filter=Q(abatement_tco2e__isnull=True)),
-        )
+        return self.order_by().aggregate(**TOTALS)
 
     def refresh_financing(self) -> int:
         """Recompute the cached secured amount and gap of these projects in one UPDATE."""
@@ -523,6 +530,11 @@ class Project(SourcedModel):
     def commissioning_year(self) -> int | None:
         """The year now expected: the revised one if any, else the planned one."""
         return self.revised_commissioning_year or self.planned_commissioning_year
+
+    @property
+    def ladder(self) -> list[tuple[str, str]]:
+        """(value, label) of each rung, for the page's stage ladder."""
+        return [(stage.value, stage.label) for stage in LADDER]
 
     @property
     def slippage_years(self) -> int | None:

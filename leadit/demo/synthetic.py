@@ -10,17 +10,8 @@ from django.utils import timezone
 from django_countries import countries as all_countries
 
 from members.models import CountryProfile, Organisation, Sector
-from partnerships.models import Financing, Project, Stage, StageChange, Technology
+from partnerships.models import LADDER, Financing, Project, Stage, StageChange, Technology
 
-LADDER = [
-    Stage.IDENTIFIED,
-    Stage.PRE_FEASIBILITY,
-    Stage.FEASIBILITY,
-    Stage.FINANCING,
-    Stage.FID,
-    Stage.CONSTRUCTION,
-    Stage.OPERATIONAL,
-]
 # How often each final stage occurs: most projects sit early in the pipeline.
 STAGE_WEIGHTS = {
     Stage.IDENTIFIED: 22,

@@ -5,6 +5,7 @@ raises a DataError (PostgreSQL): a 500 where the user deserves "Select a valid c
 """
 
 from django import forms
+from django.db import models
 from django_filters import fields as filter_fields
 from django_filters import filters
 
@@ -43,7 +44,12 @@ class ModelMultipleChoiceField(_Checked, forms.ModelMultipleChoiceField):
 
 
 def checked_formfield(db_field, **kwargs):
-    """ModelForm `formfield_callback`: related fields use the checked classes."""
+    """ModelForm `formfield_callback`: related fields use the checked classes, dates the
+    browser's date picker."""
+    if isinstance(db_field, models.DateField) and not isinstance(db_field, models.DateTimeField):
+        from .widgets import DateInput
+
+        kwargs.setdefault("widget", DateInput)
     if db_field.many_to_many:
         return db_field.formfield(form_class=ModelMultipleChoiceField, **kwargs)
     if db_field.is_relation:

@@ -11,6 +11,15 @@ from .fields import plausible_id
 SHOWN = 50  # options rendered up front besides the selected ones
 
 
+class DateInput(forms.DateInput):
+    """The browser's date picker. It sends and expects ISO dates, whatever the language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 @dataclass(frozen=True)
 class Lookup:
     model: type
