@@ -1,10 +1,11 @@
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 
 from leadit.sections.columns import Column
+from leadit.sections.panels import panels_for
 from leadit.sections.views import FilteredListView, RecordDetailView
 
 from .filtersets import MemberFilterSet
-from .models import Contact, Member, Organisation
+from .models import Contact, Member
 
 
 class MemberListView(FilteredListView):
@@ -24,43 +25,19 @@ class MemberListView(FilteredListView):
 
 
 class MemberDetailView(RecordDetailView):
-    """A member with everything it takes part in. The related lists come from `partnerships`
-    through reverse relations, so this app still imports nothing from it."""
+    """A member with its contacts, and whatever other apps register as panels for it (what
+    it takes part in): this app imports nothing from them."""
 
     model = Member
     template_name = "members/member_detail.html"
 
     def get_queryset(self):
-        project = related_model("sponsored_projects")
         return Member.objects.select_related("organisation").prefetch_related(
             "organisation__sectors",
             Prefetch("organisation__contacts", queryset=Contact.objects.order_by("name")),
-            Prefetch(
-                "organisation__sponsored_projects",
-                queryset=project.objects.select_related("sector"),
-            ),
-            Prefetch(
-                "organisation__participations",
-                queryset=related_model("participations").objects.select_related("partnership"),
-            ),
-            "forum_activities",
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # Engagements it provides or receives, in one query rather than one per side.
-        organisation = self.object.organisation
-        engagements = related_model("engagements_provided").objects.filter(
-            Q(provider=organisation) | Q(recipient=organisation)
-        )
-        context["engagements"] = [
-            (engagement, "provider" if engagement.provider_id == organisation.pk else "recipient")
-            for engagement in engagements
-        ]
+        context["panels"] = panels_for(self.object)
         return context
-
-
-def related_model(name: str):
-    """A partnerships model reached through its relation to Organisation: this app may not
-    import partnerships."""
-    return Organisation._meta.get_field(name).related_model

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class PartnershipsConfig(AppConfig):
     name = "partnerships"
     verbose_name = "Partnerships, pipeline and forum"
+
+    def ready(self):
+        from . import panels
+
+        panels.register()  # its panels on the member pages of `members`

@@ -1,0 +1,31 @@
+"""Panels that one app contributes to another app's record pages.
+
+`members` shows a member's page without knowing `partnerships`; `partnerships` registers the
+panels it has for a member (projects sponsored, engagements, partnerships, forum activity) and
+the page renders whatever is registered. Each panel fetches its rows in one query.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Panel:
+    title: str
+    template: str  # renders `rows` (and `record`) inside the panel
+    rows: Callable[[object], Iterable]  # the record -> what the panel lists
+    empty: str = "None recorded."
+    order: int = 100
+
+
+_PANELS: dict[type, list[Panel]] = {}
+
+
+def register_panel(model, panel: Panel) -> None:
+    _PANELS.setdefault(model, []).append(panel)
+
+
+def panels_for(record) -> list[dict]:
+    """The panels registered for this record's model, in order, with their rows fetched."""
+    panels = sorted(_PANELS.get(type(record), ()), key=lambda panel: panel.order)
+    return [{"panel": panel, "rows": list(panel.rows(record))} for panel in panels]
