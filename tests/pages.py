@@ -1,37 +1,37 @@
 """Every page type of the tracker, on the demo data: for the HTML, accessibility and
 screenshot checks (one list, so a new page type is checked by all of them)."""
 
-from members.models import Member
-from partnerships.models import Assistance, Engagement, ForumActivity, Partnership, Project
+from partnerships.models import Project
+
+from . import sections
+
+# Names of the screenshots (docs/screenshots/<name>-desktop.png) of each section's pages.
+LIST_PAGE = {"pipeline": "pipeline", "assistance": "assistance-list"}
+RECORD_PAGE = {
+    "pipeline": "project",
+    "members": "member",
+    "engagements": "engagement",
+    "partnerships": "partnership",
+    "assistance": "assistance",
+    "forum": "forum-activity",
+}
 
 
 def page_types() -> dict[str, str]:
     project = Project.objects.filter(financing__isnull=False).order_by("pk").first()
-    member = Member.objects.order_by("pk").first()
-    records = {
-        "engagement": Engagement.objects.order_by("pk").first(),
-        "partnership": Partnership.objects.order_by("pk").first(),
-        "assistance": Assistance.objects.order_by("pk").first(),
-        "forum-activity": ForumActivity.objects.order_by("pk").first(),
-    }
     pages = {
         "dashboard": "/",
-        "pipeline": "/pipeline/",
         "pipeline-filtered": "/pipeline/?sector=steel&stage=feasibility&stage=financing",
-        "project": project.get_absolute_url(),
         "project-edit": project.get_absolute_url() + "edit/",
         "project-new": "/pipeline/new/",
         "project-history": project.get_absolute_url() + "history/",
         "project-delete": project.get_absolute_url() + "delete/",
-        "members": "/members/",
-        "member": member.get_absolute_url(),
-        "engagements": "/engagements/",
-        "partnerships": "/partnerships/",
-        "assistance-list": "/assistance/",
-        "forum": "/forum/",
         "history": "/history/",
         "not-found": "/pipeline/999999/",
     }
-    for name, record in records.items():
-        pages[name] = record.get_absolute_url()
+    for section in sections.all_sections():
+        name = section.name
+        pages[LIST_PAGE.get(name, name)] = sections.list_url(section)
+        record = project if name == "pipeline" else section.model.objects.order_by("pk").first()
+        pages[RECORD_PAGE.get(name, name)] = record.get_absolute_url()
     return pages

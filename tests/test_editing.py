@@ -8,6 +8,7 @@ from leadit.sections.editing import form_data
 from members.models import Member
 from partnerships.models import Assistance, Engagement, ForumActivity, Partnership, Project
 
+from . import sections
 from .factories import (
     AssistanceFactory,
     EngagementFactory,
@@ -100,7 +101,14 @@ def new_data(section):
     }[section]
 
 
-SECTIONS = ["pipeline", "members", "engagements", "partnerships", "assistance", "forum"]
+SECTIONS = sections.names()
+
+
+@pytest.mark.django_db
+def test_every_section_has_new_record_data():
+    for section in SECTIONS:
+        model, data = new_data(section)
+        assert model is sections.by_name(section).model
 
 
 @pytest.mark.parametrize("section", SECTIONS)
@@ -339,18 +347,10 @@ def test_searchable_select_renders_a_bounded_number_of_options(staff_client):
     assert provider.count("<option") <= 51  # empty choice + 50
 
 
-@pytest.mark.parametrize(
-    "factory, url",
-    [
-        (ProjectFactory, "/pipeline/{}/"),
-        (MemberFactory, "/members/{}/"),
-        (EngagementFactory, "/engagements/{}/"),
-        (PartnershipFactory, "/partnerships/{}/"),
-        (AssistanceFactory, "/assistance/{}/"),
-        (ForumActivityFactory, "/forum/{}/"),
-    ],
-)
-def test_detail_and_edit_pages_keep_a_fixed_query_count(staff_client, factory, url):
+@pytest.mark.parametrize("section", SECTIONS)
+def test_detail_and_edit_pages_keep_a_fixed_query_count(staff_client, section):
+    factory = sections.FACTORIES[section]
+    url = "/" + section + "/{}/"
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

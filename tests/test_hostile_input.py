@@ -4,7 +4,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from partnerships.filtersets import ProjectFilterSet
+from . import sections
 
 pytestmark = pytest.mark.django_db
 
@@ -41,22 +41,7 @@ HOSTILE = st.sampled_from(
 )
 VALUES = st.one_of(HOSTILE, st.text(max_size=60))
 LISTS = {
-    "/pipeline/": list(ProjectFilterSet.base_filters) + ["page"],
-    "/members/": ["q", "kind", "sector", "region", "joined", "status", "sort", "per_page", "page"],
-    "/engagements/": [
-        "q",
-        "stage",
-        "mode",
-        "technology",
-        "sector",
-        "recipient_country",
-        "provider",
-        "owner",
-        "overdue",
-        "sort",
-        "page",
-    ],
-    "/forum/": ["q", "kind", "year", "member", "sort", "page"],
+    **{sections.list_url(s): sections.filter_names(s) for s in sections.all_sections()},
     "/history/": ["user", "model", "since", "until"],
     "/": ["stuck_months"],
 }
@@ -81,39 +66,8 @@ def test_filters_never_fail(staff_client, url, data):
 
 
 FORMS = {
-    "/pipeline/new/": [
-        "name",
-        "sponsor",
-        "country",
-        "sector",
-        "stage",
-        "capex_musd",
-        "abatement_tco2e",
-        "planned_commissioning_year",
-        "capacity",
-        "capacity_unit",
-        "source_url",
-        "description",
-    ],
-    "/engagements/new/": [
-        "title",
-        "provider",
-        "mode",
-        "stage",
-        "next_step",
-        "next_step_due",
-        "trl_at_start",
-        "project",
-    ],
-    "/members/new/": [
-        "organisation",
-        "kind",
-        "role",
-        "joined_on",
-        "left_on",
-        "net_zero_target_year",
-    ],
-    "/forum/new/": ["title", "kind", "starts_on", "ends_on", "hosts", "members"],
+    f"/{section.prefix}/new/": sections.form_field_names(section)
+    for section in sections.all_sections()
 }
 
 

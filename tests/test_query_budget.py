@@ -9,19 +9,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from members.models import Member
-from partnerships.models import Assistance, Engagement, ForumActivity, Partnership, Project
+from . import sections
 
 BUDGET = 10
 HTMX = {"HX-Request": "true", "HX-Target": "results"}
-SECTIONS = {
-    "pipeline": ("/pipeline/", Project),
-    "members": ("/members/", Member),
-    "engagements": ("/engagements/", Engagement),
-    "partnerships": ("/partnerships/", Partnership),
-    "assistance": ("/assistance/", Assistance),
-    "forum": ("/forum/", ForumActivity),
-}
 
 
 def pages() -> dict[str, tuple[str, dict]]:
@@ -29,8 +20,9 @@ def pages() -> dict[str, tuple[str, dict]]:
     filters = "?sector=steel&stage=feasibility&country=IN&capex_min=100&q=steel"
     found["pipeline filtered"] = ("/pipeline/" + filters, {})
     found["pipeline filtered, htmx results"] = ("/pipeline/" + filters, HTMX)
-    for name, (url, model) in SECTIONS.items():
-        record = model.objects.order_by("pk").first()
+    for section in sections.all_sections():
+        name, url = section.name, sections.list_url(section)
+        record = section.model.objects.order_by("pk").first()
         found[f"{name} list"] = (url, {})
         found[f"{name} list, htmx results"] = (url + "?sort=-pk", HTMX)
         found[f"{name} record"] = (record.get_absolute_url(), {})

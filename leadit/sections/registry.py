@@ -21,6 +21,12 @@ class Section:
     prefix: str  # the URL path of the list, e.g. "pipeline"
     actions: set[str] = field(default_factory=set)  # list, detail, create, update, delete, ...
     exports: tuple[str, ...] = ()  # file formats of the list's export: "csv", "xlsx"
+    list_view: type | None = None
+    form_class: type | None = None
+
+    @property
+    def name(self) -> str:
+        return self.prefix
 
 
 _SECTIONS: dict[type, Section] = {}

@@ -39,7 +39,7 @@ def section_urls(
     if any(f.name == "last_verified_on" for f in model._meta.fields):
         routes["verify"] = ("<int:pk>/verify/", VerifyView.as_view(model=model))
     routes.update(extra or {})
-    register(Section(model, prefix, set(routes), tuple(exports)))
+    register(Section(model, prefix, set(routes), tuple(exports), list_view, form_class))
     return [
         path(f"{prefix}/{route}", view, name=f"{name}_{action}")
         for action, (route, view) in routes.items()
