@@ -30,7 +30,7 @@ help:
 	@echo "make test   run the whole test suite (DATABASE_URL picks the database; SQLite by default)"
 	@echo "make serve  the production configuration locally (DEBUG off, gunicorn, whitenoise)"
 	@echo "make lint   ruff and the migrations check;  make fmt  format the code"
-	@echo "make fixture  rebuild fixtures/leadit.json from leadit/demo/builder.py"
+	@echo "make fixture  rebuild fixtures/leadit.json from leadit/demo/builder/"
 	@echo "make backup   dump the database to backups/;  make restore FILE=...  load one into an empty database"
 	@echo "make loadtest  two gunicorn instances on PostgreSQL under simulated users (docs/deployment.md)"
 	@echo "make bench    speed at 100,000 projects against the admin (docs/performance.md)"

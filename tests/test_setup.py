@@ -108,6 +108,16 @@ def test_fixture_amounts_match_financing():
     assert stale == fresh
 
 
+# Fresh sequences, so the primary keys are the fixture's on PostgreSQL too.
+@pytest.mark.django_db(transaction=True, reset_sequences=True)
+def test_the_demo_builder_makes_the_committed_fixture(tmp_path):
+    """fixtures/leadit.json is what leadit.demo.builder builds: run `make fixture` after changing
+    the builder or the demo models."""
+    output = tmp_path / "leadit.json"
+    call_command("build_fixture", output=str(output), stdout=io.StringIO())
+    assert output.read_bytes() == (ROOT / "fixtures" / "leadit.json").read_bytes()
+
+
 @pytest.mark.django_db
 def test_setup_demo_is_idempotent_and_makes_both_users(django_user_model, settings):
     settings.DEBUG = True

@@ -14,7 +14,7 @@ STAMP = "2026-11-01T00:00:00Z"
 
 
 class Command(BaseCommand):
-    help = "Rebuild fixtures/leadit.json from leadit/demo/builder.py (run on an empty database)."
+    help = "Rebuild fixtures/leadit.json from leadit/demo/builder/ (run on an empty database)."
 
     def add_arguments(self, parser):
         parser.add_argument("--output", default="fixtures/leadit.json")
