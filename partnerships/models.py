@@ -242,7 +242,8 @@ class WorkingGroup(TrackedModel):
 
 
 class Stage(models.TextChoices):
-    """The pipeline ladder (DOMAIN.md 4.8); paused is a side state, cancelled is final."""
+    """The pipeline ladder, from idea to operation (the stages of the Green Steel Tracker and the
+    MPP trackers); paused is a side state, cancelled is final."""
 
     IDENTIFIED = "identified", "Identified"
     PRE_FEASIBILITY = "pre_feasibility", "Pre-feasibility"

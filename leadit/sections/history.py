@@ -81,7 +81,7 @@ def record_history(obj) -> list[dict]:
 class Trail:
     """How one model appears in the tracker-wide history: its label and the page it links to."""
 
-    def __init__(self, model, label: str, related=(), url_name=None, url_id="id"):
+    def __init__(self, model, label: str, url_name=None, url_id="id"):
         self.model, self.label, self.url_name, self.url_id = model, label, url_name, url_id
 
     @property

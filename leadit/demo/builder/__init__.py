@@ -1,4 +1,5 @@
-"""The demo data behind fixtures/leadit.json, with its provenance (see ../shared/DOMAIN.md).
+"""The demo data behind fixtures/leadit.json, with its provenance: every record carries the URL
+of the public source it comes from.
 
 Confidence and notes say what is real: "high"/"medium" records rest on the cited sources; "low"
 records are ILLUSTRATIVE, invented to exercise the model, and say so in their description.
