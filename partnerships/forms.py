@@ -200,6 +200,8 @@ class AssistanceForm(VersionedForm):
             "recipient_country",
             "planned_start",
             "planned_end",
+            "actual_start",
+            "actual_end",
             "supported_projects",
             "iati_identifier",
             "source_url",
@@ -213,6 +215,8 @@ class AssistanceForm(VersionedForm):
             "supported_projects": SearchableSelectMultiple("project"),
             "planned_start": DATE,
             "planned_end": DATE,
+            "actual_start": DATE,
+            "actual_end": DATE,
             "last_verified_on": DATE,
             "description": TEXT,
         }

@@ -1405,6 +1405,7 @@ def build() -> None:
         recipient_country="IN",
         planned_start=d(2024, 7, 1),
         planned_end=d(2025, 12, 31),
+        actual_start=d(2024, 7, 1),
         description=ILLUSTRATIVE,
     )
     assistance(
@@ -1419,6 +1420,8 @@ def build() -> None:
         flow_type=10,
         aid_type="D02",
         recipient_country="IN",
+        planned_start=d(2027),
+        planned_end=d(2027, 12, 31),
         description=ILLUSTRATIVE,
     )
     assistance(
@@ -1432,7 +1435,8 @@ def build() -> None:
         flow_type=10,
         aid_type="D02",
         recipient_country="BR",
-        description="UK PACT named in the MoU; amount not disclosed.",
+        actual_start=d(2023, 12, 2),
+        description="UK PACT named in the MoU (COP28, its start); amount not disclosed.",
         source_url="https://www.gov.uk/government/publications/industrial-decarbonisation-hub-brazil-uk-memorandum-of-understanding/industrial-decarbonisation-hub-brazil-uk-memorandum-of-understanding",
     )
     assistance(
@@ -1447,6 +1451,8 @@ def build() -> None:
         flow_type=10,
         aid_type="C01",
         recipient_country="NA",
+        planned_start=d(2027, 7),
+        planned_end=d(2032, 6, 30),
         description=ILLUSTRATIVE,
     )
     assistance(
@@ -1461,6 +1467,9 @@ def build() -> None:
         flow_type=10,
         aid_type="D02",
         recipient_country="EG",
+        planned_start=d(2025, 3),
+        planned_end=d(2026, 12, 31),
+        actual_start=d(2025, 3, 17),
         description=ILLUSTRATIVE,
     )
     assistance(
@@ -1476,6 +1485,8 @@ def build() -> None:
         flow_type=10,
         aid_type="C01",
         recipient_country="TR",
+        planned_start=d(2027),
+        planned_end=d(2034, 12, 31),
         description=ILLUSTRATIVE,
     )
     assistance(
@@ -1487,6 +1498,7 @@ def build() -> None:
         None,
         recipient_country="IN",
         aid_type="D02",
+        actual_start=d(2025, 11),
         description="ITA's India programme (Nov 2025); amount not disclosed.",
         source_url="https://ita.missionpossiblepartnership.org/about-us",
     )
