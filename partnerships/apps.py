@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class PartnershipsConfig(AppConfig):
     name = "partnerships"
     verbose_name = "Partnerships, pipeline and forum"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the deploy check)

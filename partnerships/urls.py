@@ -36,6 +36,11 @@ urlpatterns = [
         name="project_history",
     ),
     path(
+        "assistance/iati.xml",
+        views.AssistanceListView.as_view(export="iati"),
+        name="assistance_iati",
+    ),
+    path(
         "partnerships/<int:pk>/assistance.xml",
         views.partnership_assistance_xml,
         name="partnership_assistance_xml",

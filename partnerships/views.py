@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -19,7 +18,7 @@ from .filtersets import (
     ProjectFilterSet,
 )
 from .forms import StageChangeForm
-from .iati_export import partnership_xml
+from .iati_export import iati_response
 from .models import (
     Assistance,
     Engagement,
@@ -212,6 +211,11 @@ class AssistanceListView(FilteredListView):
     queryset = Assistance.objects.select_related("provider", "partnership").order_by("title", "pk")
     filterset_class = AssistanceFilterSet
     title = "Assistance mapped to partnerships"
+    # IATI XML: every partnership's assistance in one iati-activities file (or the filtered rows).
+    export_url_names = {
+        "CSV": "partnerships:assistance_export_csv",
+        "IATI XML": "partnerships:assistance_iati",
+    }
     columns = [
         Column("title", "Activity", sort="title", kind="link", link=""),
         Column("partnership", "Partnership", link="partnership"),
@@ -220,6 +224,11 @@ class AssistanceListView(FilteredListView):
         Column("get_activity_status_display", "IATI status"),
         Column("amount_musd", "Amount", sort="amount_musd", kind="money", unit="USD m"),
     ]
+
+    def export_response(self, queryset):
+        if self.export == "iati":
+            return iati_response(self.request, queryset, "leadit-assistance-iati.xml")
+        return super().export_response(queryset)
 
 
 class AssistanceDetailView(RecordDetailView):
@@ -254,7 +263,8 @@ class ForumActivityDetailView(RecordDetailView):
 @require_GET
 def partnership_assistance_xml(request, pk):
     """The partnership's assistance as IATI 2.03 activities, for funders' IATI publishing."""
+    require_perm(request.user, "view", Partnership)
     partnership = get_object_or_404(Partnership, pk=pk)
-    response = HttpResponse(partnership_xml(partnership), content_type="application/xml")
-    response["Content-Disposition"] = f'attachment; filename="leadit-assistance-{pk}.xml"'
-    return response
+    return iati_response(
+        request, partnership.assistance.all(), f"leadit-assistance-{pk}.xml", str(partnership)
+    )

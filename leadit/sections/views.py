@@ -193,6 +193,7 @@ class FilteredListView(FilterView):
     def get(self, request, *args, **kwargs):
         if not self.export:
             return super().get(request, *args, **kwargs)
+        require_perm(request.user, "view", self.model)  # a file of the records, as the page
         self.filterset = self.get_filterset(self.get_filterset_class())
         if not self.filters_ok:
             errors = "; ".join(
