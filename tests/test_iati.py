@@ -718,3 +718,24 @@ def test_the_setting_comes_from_the_environment_with_a_development_default():
     assert "set IATI_REPORTING_ORG_REF" in result.stderr + result.stdout
     result = run(*show, IATI_REPORTING_ORG_REF=" SE-ON-2021004243 ", **production)
     assert result.stdout.split()[-1] == "SE-ON-2021004243"
+
+
+def test_the_tracker_file_takes_a_fixed_number_of_queries(
+    staff_client, django_assert_max_num_queries
+):
+    def make(n):
+        for _ in range(n):
+            assistance = AssistanceFactory(implementer=OrganisationFactory(), amount_musd=1)
+            assistance.supported_projects.add(ProjectFactory())
+            assistance.partnership.recipient_countries.add(CountryProfileFactory())
+            assistance.partnership.sectors.add(
+                SectorFactory(slug=f"s{assistance.pk}", dac_code="32169")
+            )
+
+    make(2)
+    with django_assert_max_num_queries(20) as few:
+        staff_client.get("/assistance/iati.xml")
+    make(10)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        root = fetch(staff_client, "/assistance/iati.xml")
+    assert len(root.findall("iati-activity")) == 12
