@@ -130,6 +130,18 @@ def activity_identifier(assistance, org: ReportingOrg) -> str:
     return f"{org.ref}-{LOCAL_PREFIX}-{assistance.pk}"
 
 
+def iati_status(assistance) -> dict:
+    """For the record's page: its identifier in the IATI files, or why it is not in them."""
+    try:
+        org = reporting_org()
+    except ImproperlyConfigured as error:
+        return {"missing": str(error)}
+    reason = missing(assistance)
+    if reason:
+        return {"missing": f"Not in the IATI files yet: {reason}."}
+    return {"identifier": activity_identifier(assistance, org)}
+
+
 def funder_identifier(assistance, org: ReportingOrg) -> str:
     """The funder's own IATI identifier of the activity, when it publishes one."""
     own = xml_text(assistance.iati_identifier.strip())

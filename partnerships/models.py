@@ -1013,7 +1013,7 @@ class Assistance(SourcedModel):
                 errors[name] = "An actual date cannot be in the future."
         if self.has_started and not self.actual_start:
             errors["actual_start"] = (
-                f"An activity in {self.get_activity_status_display().lower()} has started: "
+                f"The status is {self.get_activity_status_display()}: the activity has started, "
                 "give its actual start date."
             )
         if self.actual_start and self.actual_end and self.actual_end < self.actual_start:

@@ -18,7 +18,7 @@ from .filtersets import (
     ProjectFilterSet,
 )
 from .forms import StageChangeForm
-from .iati_export import iati_response
+from .iati_export import iati_response, iati_status
 from .models import (
     Assistance,
     Engagement,
@@ -237,6 +237,12 @@ class AssistanceDetailView(RecordDetailView):
     queryset = Assistance.objects.select_related(
         "provider", "implementer", "partnership", "working_group"
     ).prefetch_related("supported_projects__sector")
+
+    def get_context_data(self, **kwargs):
+        # Whether the record is in the IATI files, and if not what it lacks.
+        context = super().get_context_data(**kwargs)
+        context["iati"] = iati_status(self.object)
+        return context
 
 
 class ForumActivityListView(FilteredListView):

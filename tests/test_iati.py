@@ -667,7 +667,7 @@ def test_the_form_asks_for_the_actual_start_once_the_activity_has_started(staff_
     response = staff_client.post("/assistance/new/", data, headers=htmx)
     assert response.status_code == 422
     assert (
-        "An activity in implementation has started: give its actual start date."
+        "The status is Implementation: the activity has started, give its actual start date."
         in (response.context["form"].errors["actual_start"])
     )
     future = (datetime.date.today() + datetime.timedelta(days=2)).isoformat()
@@ -739,3 +739,12 @@ def test_the_tracker_file_takes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(len(few.captured_queries)):
         root = fetch(staff_client, "/assistance/iati.xml")
     assert len(root.findall("iati-activity")) == 12
+
+
+def test_the_assistance_page_says_whether_and_how_it_is_in_the_iati_files(staff_client):
+    ready = AssistanceFactory()
+    page = staff_client.get(f"/assistance/{ready.pk}/").content.decode()
+    assert f"In the IATI files as <code>{REF}-ASSISTANCE-{ready.pk}</code>" in page
+    legacy = AssistanceFactory(activity_status=3)  # saved without its actual start
+    page = staff_client.get(f"/assistance/{legacy.pk}/").content.decode()
+    assert "Not in the IATI files yet: it has started but has no actual start date." in page
