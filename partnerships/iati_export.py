@@ -17,6 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from leadit.sections.dates import months_before
 from leadit.sections.views import require_perm
@@ -366,7 +367,7 @@ def iati_response(request, queryset, filename: str, scope: str = "the tracker") 
         return plain(f"{error} Ask the tracker's administrator to set it.", 503)
     if result.content is None:
         if not result.left_out:
-            return plain(f"{scope} has no assistance to publish to IATI.", 404)
+            return plain(f"{capfirst(scope)} has no assistance to publish to IATI.", 404)
         return plain(
             f"No assistance of {scope} can be published to IATI yet (an IATI file holds at least "
             "one activity). Complete these records and download again: "
