@@ -239,3 +239,14 @@ LOGGING = {
 
 # The admin's address can be moved off the well-known /admin/.
 ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
+
+# IATI publishing (docs/data-exchange.md): the organisation that publishes the tracker's assistance
+# (reporting-org). Its identifier starts every activity identifier, so production sets it; when it
+# is unset there, the IATI files answer with an error saying so (and `check --deploy` warns).
+# Development gets an identifier that says what it is.
+IATI_REPORTING_ORG_REF = os.environ.get("IATI_REPORTING_ORG_REF", "").strip() or (
+    "XI-LEADIT-DEVELOPMENT" if DEBUG else ""
+)
+IATI_REPORTING_ORG_NAME = os.environ.get("IATI_REPORTING_ORG_NAME", "LeadIT Secretariat")
+# OrganisationType: 80 Academic, Training and Research (the Secretariat is hosted by SEI).
+IATI_REPORTING_ORG_TYPE = os.environ.get("IATI_REPORTING_ORG_TYPE", "80")

@@ -161,7 +161,7 @@ class WorkingGroupInline(admin.TabularInline):
 class AssistanceInline(admin.TabularInline):
     model = Assistance
     extra = 0
-    fields = ("title", "provider", "kind", "activity_status", "amount_musd")
+    fields = ("title", "provider", "kind", "activity_status", "actual_start", "amount_musd")
     autocomplete_fields = ("provider",)
     show_change_link = True
 

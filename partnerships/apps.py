@@ -6,6 +6,9 @@ class PartnershipsConfig(AppConfig):
     verbose_name = "Partnerships, pipeline and forum"
 
     def ready(self):
-        from . import panels
+        from . import (
+            checks,  # noqa: F401  (registers the deploy check)
+            panels,
+        )
 
         panels.register()  # its panels on the member pages of `members`

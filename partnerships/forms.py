@@ -194,6 +194,8 @@ class AssistanceForm(VersionedForm):
             "recipient_country",
             "planned_start",
             "planned_end",
+            "actual_start",
+            "actual_end",
             "supported_projects",
             "iati_identifier",
             "source_url",

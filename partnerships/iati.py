@@ -12,6 +12,17 @@ class ActivityStatus(models.IntegerChoices):
     SUSPENDED = 6, "Suspended"
 
 
+# Statuses of an activity that has begun: IATI expects its actual start date (activity-date 2).
+STARTED = frozenset(
+    {
+        ActivityStatus.IMPLEMENTATION,
+        ActivityStatus.FINALISATION,
+        ActivityStatus.CLOSED,
+        ActivityStatus.SUSPENDED,
+    }
+)
+
+
 class FinanceType(models.IntegerChoices):
     STANDARD_GRANT = 110, "Standard grant"
     INTEREST_SUBSIDY = 210, "Interest subsidy"

@@ -978,8 +978,14 @@ class Assistance(SourcedModel):
     )
     currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217, e.g. SEK")
     recipient_country = CountryField(blank=True)
-    planned_start = models.DateField(null=True, blank=True)
+    planned_start = models.DateField(
+        null=True, blank=True, help_text="IATI needs a planned start for an activity in pipeline."
+    )
     planned_end = models.DateField(null=True, blank=True)
+    actual_start = models.DateField(
+        null=True, blank=True, help_text="Needed once the activity is in implementation or later."
+    )
+    actual_end = models.DateField(null=True, blank=True)
     supported_projects = models.ManyToManyField(Project, blank=True, related_name="assistance")
 
     class Meta:
@@ -994,10 +1000,39 @@ class Assistance(SourcedModel):
                 | Q(planned_end__gte=F("planned_start")),
                 name="assistance_ends_after_start",
             ),
+            models.CheckConstraint(
+                condition=Q(actual_end__isnull=True)
+                | Q(actual_start__isnull=True)
+                | Q(actual_end__gte=F("actual_start")),
+                name="assistance_actual_end_after_start",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def has_started(self) -> bool:
+        return self.activity_status in iati.STARTED
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        today = datetime.date.today()
+        # IATI: actual dates are facts, so never in the future; a started activity has one.
+        for name in ("actual_start", "actual_end"):
+            day = getattr(self, name)
+            if day and day > today:
+                errors[name] = "An actual date cannot be in the future."
+        if self.has_started and not self.actual_start:
+            errors["actual_start"] = (
+                f"The status is {self.get_activity_status_display()}: the activity has started, "
+                "give its actual start date."
+            )
+        if self.actual_start and self.actual_end and self.actual_end < self.actual_start:
+            errors["actual_end"] = "The end cannot be before the start."
+        if errors:
+            raise ValidationError(errors)
 
     def get_absolute_url(self) -> str:
         return reverse("partnerships:assistance_detail", args=[self.pk])

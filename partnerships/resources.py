@@ -89,6 +89,8 @@ AssistanceResource = tracker_resource(
         "recipient_country",
         "planned_start",
         "planned_end",
+        "actual_start",
+        "actual_end",
         "iati_identifier",
         "source_url",
         "last_verified_on",

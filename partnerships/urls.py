@@ -37,6 +37,7 @@ urlpatterns = [
         list_view=views.AssistanceListView,
         detail_view=views.AssistanceDetailView,
         form_class=AssistanceForm,
+        exports=("csv", "iati"),
     ),
     *section_urls(
         "forum",

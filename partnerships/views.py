@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -19,7 +18,7 @@ from .filtersets import (
     ProjectFilterSet,
 )
 from .forms import StageChangeForm
-from .iati_export import partnership_xml
+from .iati_export import iati_response, iati_status
 from .models import (
     Assistance,
     Engagement,
@@ -208,6 +207,7 @@ class AssistanceListView(FilteredListView):
     queryset = Assistance.objects.select_related("provider", "partnership").order_by("title", "pk")
     filterset_class = AssistanceFilterSet
     title = "Assistance mapped to partnerships"
+    # Its exports include IATI XML: the (filtered) assistance as one iati-activities file.
     columns = [
         Column("title", "Activity", sort="title", kind="link", link=""),
         Column("partnership", "Partnership", link="partnership"),
@@ -217,6 +217,11 @@ class AssistanceListView(FilteredListView):
         Column("amount_musd", "Amount", sort="amount_musd", kind="money", unit="USD m"),
     ]
 
+    def export_response(self, queryset):
+        if self.export == "iati":
+            return iati_response(self.request, queryset, "leadit-assistance-iati.xml")
+        return super().export_response(queryset)
+
 
 class AssistanceDetailView(RecordDetailView):
     model = Assistance
@@ -224,6 +229,12 @@ class AssistanceDetailView(RecordDetailView):
     queryset = Assistance.objects.select_related(
         "provider", "implementer", "partnership", "working_group"
     ).prefetch_related("supported_projects__sector")
+
+    def get_context_data(self, **kwargs):
+        # Whether the record is in the IATI files, and if not what it lacks.
+        context = super().get_context_data(**kwargs)
+        context["iati"] = iati_status(self.object)
+        return context
 
 
 class ForumActivityListView(FilteredListView):
@@ -250,7 +261,8 @@ class ForumActivityDetailView(RecordDetailView):
 @require_GET
 def partnership_assistance_xml(request, pk):
     """The partnership's assistance as IATI 2.03 activities, for funders' IATI publishing."""
+    require_perm(request.user, "view", Partnership)
     partnership = get_object_or_404(Partnership, pk=pk)
-    response = HttpResponse(partnership_xml(partnership), content_type="application/xml")
-    response["Content-Disposition"] = f'attachment; filename="leadit-assistance-{pk}.xml"'
-    return response
+    return iati_response(
+        request, partnership.assistance.all(), f"leadit-assistance-{pk}.xml", str(partnership)
+    )

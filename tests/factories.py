@@ -147,6 +147,7 @@ class AssistanceFactory(DjangoModelFactory):
     provider = factory.SubFactory(OrganisationFactory)
     partnership = factory.SubFactory(PartnershipFactory)
     kind = Assistance.Kind.TECHNICAL_ASSISTANCE
+    planned_start = datetime.date(2027, 1, 1)  # IATI needs a start date to publish it
 
 
 class ForumActivityFactory(DjangoModelFactory):

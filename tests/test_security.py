@@ -18,6 +18,7 @@ PRODUCTION = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "s" * 30 + "-Zx9!q" * 5,
     "DJANGO_ALLOWED_HOSTS": "tracker.example.org",
+    "IATI_REPORTING_ORG_REF": "SE-ON-0000000000",  # or check --deploy warns (partnerships.W001)
 }
 
 

@@ -12,6 +12,9 @@ from .editing import DeleteView, ModelFormView, VerifyView
 from .registry import Section, register
 from .views import RecordHistoryView
 
+# Where an export lives below its list, when not at export.<format>.
+EXPORT_FILES = {"iati": "iati.xml"}
+
 
 def section_urls(
     prefix: str,
@@ -29,7 +32,10 @@ def section_urls(
     form = ModelFormView.as_view(model=model, form_class=form_class)
     routes = {
         "list": ("", list_view.as_view()),
-        **{f"export_{fmt}": (f"export.{fmt}", list_view.as_view(export=fmt)) for fmt in exports},
+        **{
+            f"export_{fmt}": (EXPORT_FILES.get(fmt, f"export.{fmt}"), list_view.as_view(export=fmt))
+            for fmt in exports
+        },
         "create": ("new/", form),
         "detail": ("<int:pk>/", detail_view.as_view()),
         "update": ("<int:pk>/edit/", form),

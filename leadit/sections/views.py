@@ -25,7 +25,7 @@ from .csvstream import neutralise, stream_csv
 from .models import not_verified
 from .registry import section_of, url_of
 
-EXPORT_LABELS = {"csv": "CSV", "xlsx": "Excel"}
+EXPORT_LABELS = {"csv": "CSV", "xlsx": "Excel", "iati": "IATI XML"}
 DEFAULT_PER_PAGE = 25
 MAX_PER_PAGE = 200
 
@@ -193,6 +193,7 @@ class FilteredListView(FilterView):
     def get(self, request, *args, **kwargs):
         if not self.export:
             return super().get(request, *args, **kwargs)
+        require_perm(request.user, "view", self.model)  # a file of the records, as the page
         self.filterset = self.get_filterset(self.get_filterset_class())
         if not self.filters_ok:
             errors = "; ".join(

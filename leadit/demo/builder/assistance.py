@@ -32,6 +32,7 @@ ASSISTANCE = [
         recipient_country="IN",
         planned_start=d(2024, 7, 1),
         planned_end=d(2025, 12, 31),
+        actual_start=d(2024, 7, 1),
         description=ILLUSTRATIVE,
     ),
     assistance(
@@ -46,6 +47,8 @@ ASSISTANCE = [
         flow_type=10,
         aid_type="D02",
         recipient_country="IN",
+        planned_start=d(2027),
+        planned_end=d(2027, 12, 31),
         description=ILLUSTRATIVE,
     ),
     assistance(
@@ -59,7 +62,8 @@ ASSISTANCE = [
         flow_type=10,
         aid_type="D02",
         recipient_country="BR",
-        description="UK PACT named in the MoU; amount not disclosed.",
+        actual_start=d(2023, 12, 2),
+        description="UK PACT named in the MoU (COP28, its start); amount not disclosed.",
         source_url="https://www.gov.uk/government/publications/industrial-decarbonisation-hub-brazil-uk-memorandum-of-understanding/industrial-decarbonisation-hub-brazil-uk-memorandum-of-understanding",
     ),
     assistance(
@@ -74,6 +78,8 @@ ASSISTANCE = [
         flow_type=10,
         aid_type="C01",
         recipient_country="NA",
+        planned_start=d(2027, 7),
+        planned_end=d(2032, 6, 30),
         description=ILLUSTRATIVE,
     ),
     assistance(
@@ -88,6 +94,9 @@ ASSISTANCE = [
         flow_type=10,
         aid_type="D02",
         recipient_country="EG",
+        planned_start=d(2025, 3),
+        planned_end=d(2026, 12, 31),
+        actual_start=d(2025, 3, 17),
         description=ILLUSTRATIVE,
     ),
     assistance(
@@ -103,6 +112,8 @@ ASSISTANCE = [
         flow_type=10,
         aid_type="C01",
         recipient_country="TR",
+        planned_start=d(2027),
+        planned_end=d(2034, 12, 31),
         description=ILLUSTRATIVE,
     ),
     assistance(
@@ -114,6 +125,7 @@ ASSISTANCE = [
         None,
         recipient_country="IN",
         aid_type="D02",
+        actual_start=d(2025, 11),
         description="ITA's India programme (Nov 2025); amount not disclosed.",
         source_url="https://ita.missionpossiblepartnership.org/about-us",
     ),
