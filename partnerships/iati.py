@@ -1,4 +1,5 @@
-"""IATI 2.03 codelists used by the assistance mapping (see ../shared/DOMAIN.md section 3.2)."""
+"""IATI 2.03 codelists used by the assistance mapping (iatistandard.org, IATI Standard 2.03,
+codelists ActivityStatus, FinanceType, FlowType, AidType, PolicySignificance)."""
 
 from django.db import models
 

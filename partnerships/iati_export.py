@@ -2,7 +2,7 @@
 
 The file must be valid against the IATI 2.03 activity schema (iati-activities-schema.xsd) and
 follow the standard's rules that the schema leaves out; tests/test_iati.py states both. Codes:
-../shared/DOMAIN.md section 3.
+the IATI 2.03 codelists (partnerships/iati.py).
 """
 
 import datetime
