@@ -1,7 +1,7 @@
 """Rebuild members/data/countries.csv from the World Bank's official classification.
 
-    manage.py refresh_countries CLASS.xlsx      # the "List of economies" workbook
-    manage.py refresh_countries country.json    # or api.worldbank.org/v2/country?format=json&per_page=400
+    manage.py refresh_countries CLASS.xlsx     # the "List of economies" workbook, or
+    manage.py refresh_countries country.json   # api.worldbank.org/v2/country?format=json
 
 See docs/countries.md for where to download them and what to check before committing.
 """
@@ -38,51 +38,49 @@ WB_CODES = {"CHI": ("GG", "JE"), "JG": ("GG", "JE")}  # Channel Islands
 
 # IMF, World Economic Outlook (April 2025), Statistical Appendix, Table A: the 41 advanced
 # economies. EMDE = every other economy, except those in ASSOCIATED.
-ADVANCED = set(
-    [
-        "AD",
-        "AU",
-        "AT",
-        "BE",
-        "CA",
-        "HR",
-        "CY",
-        "CZ",
-        "DK",
-        "EE",
-        "FI",
-        "FR",
-        "DE",
-        "GR",
-        "HK",
-        "IS",
-        "IE",
-        "IL",
-        "IT",
-        "JP",
-        "KR",
-        "LV",
-        "LT",
-        "LU",
-        "MO",
-        "MT",
-        "NL",
-        "NZ",
-        "NO",
-        "PT",
-        "PR",
-        "SM",
-        "SG",
-        "SK",
-        "SI",
-        "ES",
-        "SE",
-        "CH",
-        "TW",
-        "GB",
-        "US",
-    ]
-)
+ADVANCED = {
+    "AD",
+    "AU",
+    "AT",
+    "BE",
+    "CA",
+    "HR",
+    "CY",
+    "CZ",
+    "DK",
+    "EE",
+    "FI",
+    "FR",
+    "DE",
+    "GR",
+    "HK",
+    "IS",
+    "IE",
+    "IL",
+    "IT",
+    "JP",
+    "KR",
+    "LV",
+    "LT",
+    "LU",
+    "MO",
+    "MT",
+    "NL",
+    "NZ",
+    "NO",
+    "PT",
+    "PR",
+    "SM",
+    "SG",
+    "SK",
+    "SI",
+    "ES",
+    "SE",
+    "CH",
+    "TW",
+    "GB",
+    "US",
+}
 # Economies the World Economic Outlook does not cover that are parts of, or in monetary union
 # with, an advanced economy: they take its status (not EMDE).
 ASSOCIATED = {
