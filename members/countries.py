@@ -80,6 +80,20 @@ def classify(code: str) -> Classification:
     return published().get(code, NONE)
 
 
+def published_region(code: str) -> str:
+    return published().get(code, NONE).region
+
+
+def profile_region(field: str = "country"):
+    """The region of the profile of the country in `field` (NULL without one), as a
+    sub-query to annotate rows with."""
+    from django.db.models import OuterRef, Subquery
+
+    from .models import CountryProfile
+
+    return Subquery(CountryProfile.objects.filter(country=OuterRef(field)).values("region")[:1])
+
+
 def _codes(test) -> list[str]:
     return sorted(code for code, c in published().items() if test(c))
 

@@ -377,7 +377,10 @@ def review_queue(today: datetime.date) -> dict:
 def gap_matching(project: Project) -> list[dict]:
     """Who financed or assisted comparable projects (same sector, same country or region):
     providers and instruments with amounts, to see who to approach to close the gap."""
-    region = classification.classify(project.country.code).region
+    if hasattr(project, "profile_region"):  # annotated by the project page: no query
+        region = project.profile_region or classification.published_region(project.country.code)
+    else:
+        region = classification.classify(project.country.code).region
     comparable = Q(project__sector=project.sector_id) & (
         Q(project__country=project.country) | classification.in_region("project__country", region)
     )

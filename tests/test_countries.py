@@ -160,7 +160,14 @@ def data(request):
     return request.param
 
 
-LIST_PATHS = ("/pipeline/", "/members/", "/engagements/", "/partnerships/", "/assistance/", "/forum/")
+LIST_PATHS = (
+    "/pipeline/",
+    "/members/",
+    "/engagements/",
+    "/partnerships/",
+    "/assistance/",
+    "/forum/",
+)
 
 
 def test_every_link_the_dashboard_draws_opens_a_valid_filter(staff_client, data):

@@ -90,7 +90,11 @@ def test_saving_some_fields_keeps_the_search_text_current(staff_client):
 @pytest.mark.parametrize(
     "url, make, q",
     [
-        ("/members/", lambda: MemberFactory(organisation=OrganisationFactory(name="Türkiye")), "TURKIYE"),
+        (
+            "/members/",
+            lambda: MemberFactory(organisation=OrganisationFactory(name="Türkiye")),
+            "TURKIYE",
+        ),
         ("/members/", lambda: MemberFactory(joined_at_event="Bajío summit"), "bajio"),
         ("/engagements/", lambda: EngagementFactory(title="Gällivare exchange"), "gallivare"),
         (
