@@ -164,9 +164,12 @@ class TrackerFilterSet(django_filters.FilterSet):
                 if record is not None and str(getattr(record, key, "")) == value:
                     return str(record)
             return value
-        for option, label in getattr(field.widget, "choices", ()):
-            if str(option) == value:
-                return str(label)
+        # The options shown, then those accepted (a country filter lists the countries with
+        # records but accepts any).
+        for choices in (getattr(field.widget, "choices", ()), getattr(field, "choices", ())):
+            for option, label in choices:
+                if str(option) == value:
+                    return str(label)
         return value
 
 
