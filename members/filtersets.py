@@ -4,7 +4,8 @@ from django import forms
 from leadit.sections.fields import ModelChoiceFilter
 from leadit.sections.views import IntegerFilter, TrackerFilterSet
 
-from .models import CountryProfile, Member, Sector
+from .countries import in_region, region_choices
+from .models import Member, Sector
 
 
 class MemberFilterSet(TrackerFilterSet):
@@ -18,7 +19,7 @@ class MemberFilterSet(TrackerFilterSet):
         empty_label="Any sector",
     )
     region = django_filters.ChoiceFilter(
-        choices=CountryProfile.Region.choices, method="filter_region", empty_label="Any region"
+        choices=region_choices, method="filter_region", empty_label="Any region"
     )
     joined = IntegerFilter(
         label="Joined in",
@@ -45,5 +46,4 @@ class MemberFilterSet(TrackerFilterSet):
         return queryset.current() if value == "current" else queryset.former()
 
     def filter_region(self, queryset, name, value):
-        countries = CountryProfile.objects.filter(region=value).values("country")
-        return queryset.filter(organisation__country__in=countries)
+        return queryset.filter(in_region("organisation__country", value))

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django_countries.fields import CountryField
 
 from leadit.sections.models import SourcedModel, TrackedModel
+from leadit.sections.search import Searchable, SearchableQuerySet
 
 
 class Sector(TrackedModel):
@@ -34,13 +35,19 @@ class Sector(TrackedModel):
 
 
 class CountryProfile(TrackedModel):
-    """Facts about a country the Secretariat works with, member or recipient."""
+    """Facts about a country the Secretariat works with, member or recipient. Its region,
+    income group and EMDE status override the published classification (members.countries),
+    which covers every other country."""
 
     class Region(models.TextChoices):
         EAST_ASIA_PACIFIC = "east_asia_pacific", "East Asia and Pacific"
         EUROPE_CENTRAL_ASIA = "europe_central_asia", "Europe and Central Asia"
         LATIN_AMERICA_CARIBBEAN = "latin_america_caribbean", "Latin America and Caribbean"
-        MIDDLE_EAST_NORTH_AFRICA = "middle_east_north_africa", "Middle East and North Africa"
+        # Named so by the World Bank since July 2025, when Afghanistan and Pakistan joined it.
+        MIDDLE_EAST_NORTH_AFRICA = (
+            "middle_east_north_africa",
+            "Middle East, North Africa, Afghanistan and Pakistan",
+        )
         NORTH_AMERICA = "north_america", "North America"
         SOUTH_ASIA = "south_asia", "South Asia"
         SUB_SAHARAN_AFRICA = "sub_saharan_africa", "Sub-Saharan Africa"
@@ -83,8 +90,11 @@ class CountryProfile(TrackedModel):
         return str(self.country.name)
 
 
-class Organisation(SourcedModel):
+class Organisation(Searchable, SourcedModel):
     """Any body the Secretariat deals with: government, company, MDB, fund, research institute."""
+
+    search_text_fields = ("name", "short_name", "iati_ref")
+    objects = SearchableQuerySet.as_manager()
 
     class Type(models.IntegerChoices):
         # IATI OrganisationType codelist (v2.03).
@@ -140,7 +150,7 @@ class Organisation(SourcedModel):
         return self.short_name or self.name
 
 
-class MemberQuerySet(models.QuerySet):
+class MemberQuerySet(SearchableQuerySet):
     def current(self, on: datetime.date | None = None):
         on = on or datetime.date.today()
         return self.filter(Q(left_on__isnull=True) | Q(left_on__gt=on))
@@ -153,8 +163,10 @@ class MemberQuerySet(models.QuerySet):
         return self.select_related("organisation").order_by("kind", "organisation__name")
 
 
-class Member(SourcedModel):
+class Member(Searchable, SourcedModel):
     """A LeadIT membership, with its history: joined and (perhaps) left."""
+
+    search_text_fields = ("joined_at_event", "notes")
 
     class Kind(models.TextChoices):
         COUNTRY = "country", "Country"

@@ -16,10 +16,10 @@ from django.urls import reverse
 from leadit.sections.caching import cached_figures
 from leadit.sections.models import not_verified
 from leadit.sections.registry import viewname
+from members import countries as classification
 from members.models import CountryProfile, Member, Organisation, Sector
 
 from . import iati
-from .filtersets import NO_PROFILE
 from .models import (
     LADDER,
     TOTALS,
@@ -64,18 +64,16 @@ SUMMED = tuple(TOTALS)
 def pipeline_groups(projects) -> list[dict]:
     """One pass over the projects: sums per (stage, sector, country). Every breakdown of the
     dashboard is a roll-up of these groups (a few hundred), not of the projects; regions and
-    EMDE status come from the small country-profile table."""
-    profiles = {
-        code: (region, emde)
-        for code, region, emde in CountryProfile.objects.values_list("country", "region", "is_emde")
-    }
+    EMDE status come from the published classification and the country profiles."""
+    classified = classification.classify_all()
     groups = list(
         projects.values("stage", "sector__slug", "sector__name", "sector__position", "country")
         .annotate(**TOTALS)
         .order_by()
     )
     for group in groups:
-        group["region"], group["emde"] = profiles.get(group["country"], (None, False))
+        country = classified.get(group["country"], classification.NONE)
+        group["region"], group["emde"] = country.region, country.is_emde
     return groups
 
 
@@ -124,13 +122,12 @@ def by_sector(groups) -> list[dict]:
 
 
 def by_region(groups) -> list[dict]:
-    labels = dict(CountryProfile.Region.choices)
-    by_key = roll_up(groups, lambda g: g["region"] or NO_PROFILE)
+    by_key = roll_up(groups, lambda g: g["region"])
     rows = [
         {
             **sums,
             "key": key,
-            "label": labels.get(key, "No country profile"),
+            "label": classification.region_label(key),
             "url": pipeline_url(region=key),
         }
         for key, sums in sorted(by_key.items())
@@ -139,8 +136,7 @@ def by_region(groups) -> list[dict]:
 
 
 def by_emde(groups) -> list[dict]:
-    # Projects in countries without a profile are not EMDE as far as the tracker knows,
-    # which is also what the pipeline's emde=no filter lists.
+    # A country of unknown status (Antarctica) counts as not EMDE, as the emde=no filter does.
     by_key = roll_up(groups, lambda g: "yes" if g["emde"] else "no")
     empty = {
         name: (0 if name in ("count", "capex_undisclosed", "abatement_undisclosed") else None)
@@ -360,11 +356,12 @@ def review_queue(today: datetime.date) -> dict:
 def gap_matching(project: Project) -> list[dict]:
     """Who financed or assisted comparable projects (same sector, same country or region):
     providers and instruments with amounts, to see who to approach to close the gap."""
-    same_region = CountryProfile.objects.filter(
-        region__in=CountryProfile.objects.filter(country=project.country).values("region")
-    ).values("country")
+    if hasattr(project, "profile_region"):  # annotated by the project page: no query
+        region = project.profile_region or classification.published_region(project.country.code)
+    else:
+        region = classification.classify(project.country.code).region
     comparable = Q(project__sector=project.sector_id) & (
-        Q(project__country=project.country) | Q(project__country__in=same_region)
+        Q(project__country=project.country) | classification.in_region("project__country", region)
     )
     rows = (
         Financing.objects.filter(comparable, status__in=Financing.SECURED)
@@ -390,7 +387,7 @@ def gap_matching(project: Project) -> list[dict]:
     # Assistance to comparable projects counts too: technical help is often the first step.
     assisted = Q(supported_projects__sector=project.sector_id) & (
         Q(supported_projects__country=project.country)
-        | Q(supported_projects__country__in=same_region)
+        | classification.in_region("supported_projects__country", region)
     )
     comparable_ids = (
         Assistance.objects.filter(assisted).exclude(supported_projects=project).values("pk")
@@ -447,6 +444,7 @@ def dashboard(stuck_months: int = 12, today: datetime.date | None = None) -> dic
         lambda: compute_dashboard(stuck_months, today),
         today,
         stuck_months,
+        classification.data_version(),
     )
 
 

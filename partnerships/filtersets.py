@@ -10,19 +10,19 @@ from django_countries import countries
 from leadit.roles import secretariat_users
 from leadit.sections.fields import ModelChoiceFilter
 from leadit.sections.views import IntegerFilter, TrackerFilterSet
+from members import countries as classification
 from members.models import CountryProfile, Member, Organisation, Sector
 
 from . import iati
 from .models import Assistance, Engagement, ForumActivity, Partnership, Project, Stage, Technology
 
 YES_NO = (("yes", "Yes"), ("no", "No"))
-NO_PROFILE = "none"
 MAX_MONEY = 10**9  # USD million: far above any project, low enough for every database
 
 
-def profiled_countries() -> list[tuple[str, str]]:
-    """The countries the Secretariat keeps a profile of, by name (one query per form)."""
-    codes = set(CountryProfile.objects.values_list("country", flat=True))
+def project_countries() -> list[tuple[str, str]]:
+    """The countries that have a project, by name (cached with the filter's other options)."""
+    codes = Project.objects.order_by().values_list("country", flat=True).distinct()
     return sorted(((code, countries.name(code)) for code in codes), key=lambda item: item[1])
 
 
@@ -49,7 +49,9 @@ def year_filter(lookup: str, label: str) -> IntegerFilter:
 
 
 class ProjectFilterSet(TrackerFilterSet):
-    choice_models = {"country": CountryProfile}
+    # Any country is a valid filter; the list shows those that have a project.
+    choice_models = {"country": Project}
+    shown_choices = {"country": project_countries}
     # field_name names the slug too: django-filter matches a multiple choice on to_field_name.
     sector = django_filters.ModelMultipleChoiceFilter(
         distinct=False,  # one value per row: no duplicates to remove
@@ -67,16 +69,23 @@ class ProjectFilterSet(TrackerFilterSet):
     )
     country = django_filters.MultipleChoiceFilter(
         distinct=False,  # one value per row: no duplicates to remove
-        choices=profiled_countries,
+        choices=countries,
         label="Country",
         widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text="Ctrl/⌘-click to pick several.",
     )
     region = django_filters.ChoiceFilter(
-        choices=CountryProfile.Region.choices,
+        choices=classification.region_choices,
         label="Region",
         method="filter_region",
         empty_label="Any region",
+        help_text="World Bank regions, or the country profile's.",
+    )
+    income = django_filters.ChoiceFilter(
+        choices=CountryProfile.IncomeGroup.choices,
+        label="Income group",
+        method="filter_income",
+        empty_label="Any income group",
     )
     emde = django_filters.ChoiceFilter(
         choices=YES_NO, label="EMDE", method="filter_emde", empty_label="Any"
@@ -171,9 +180,10 @@ class ProjectFilterSet(TrackerFilterSet):
         fields: list[str] = []
 
     def filter_region(self, queryset, name, value):
-        if value == NO_PROFILE:
-            return queryset.exclude(country__in=CountryProfile.objects.values("country"))
         return queryset.in_region(value)
+
+    def filter_income(self, queryset, name, value):
+        return queryset.in_income_group(value)
 
     def filter_reached(self, queryset, name, value):
         # Applied once for the pair: the stage and the year are read together.

@@ -16,6 +16,8 @@ from simple_history.models import HistoricalRecords
 
 from leadit.sections.dates import months_before
 from leadit.sections.models import SourcedModel, TrackedModel
+from leadit.sections.search import Searchable, SearchableQuerySet
+from members import countries as classification
 from members.models import CountryProfile, Member, Organisation, Sector
 
 from . import iati
@@ -40,7 +42,10 @@ def not_negative_check(field: str) -> models.CheckConstraint:
     )
 
 
-class Technology(TrackedModel):
+class Technology(Searchable, TrackedModel):
+    search_text_fields = ("name",)
+    objects = SearchableQuerySet.as_manager()
+
     class Category(models.TextChoices):
         H2_DRI = "h2_dri", "Hydrogen direct reduction (H-DRI)"
         NG_DRI_TO_H2 = "ng_dri_to_h2", "Gas DRI, switching to hydrogen"
@@ -89,8 +94,11 @@ class Technology(TrackedModel):
         return self.name
 
 
-class Partnership(SourcedModel):
+class Partnership(Searchable, SourcedModel):
     """An industry transition partnership, bilateral platform or multilateral programme."""
+
+    search_text_fields = ("name", "short_name", "objectives")
+    objects = SearchableQuerySet.as_manager()
 
     class Kind(models.TextChoices):
         ITP = "industry_transition_partnership", "Industry transition partnership"
@@ -278,7 +286,7 @@ TOTALS = {
 }
 
 
-class ProjectQuerySet(models.QuerySet):
+class ProjectQuerySet(SearchableQuerySet):
     def for_list(self):
         """What the pipeline table shows, in a fixed number of queries."""
         return (
@@ -287,16 +295,17 @@ class ProjectQuerySet(models.QuerySet):
             .order_by("name", "pk")
         )
 
+    # Regions, income groups and EMDE status: the published classification with the country
+    # profiles on top (members.countries), in SQL.
     def in_region(self, region: str):
-        return self.filter(
-            country__in=CountryProfile.objects.filter(region=region).values("country")
-        )
+        return self.filter(classification.in_region("country", region))
+
+    def in_income_group(self, income_group: str):
+        return self.filter(classification.in_income_group("country", income_group))
 
     def emde(self, is_emde: bool = True):
-        emde_countries = CountryProfile.objects.filter(is_emde=True).values("country")
-        if is_emde:
-            return self.filter(country__in=emde_countries)
-        return self.exclude(country__in=emde_countries)
+        emde = classification.is_emde("country")
+        return self.filter(emde) if is_emde else self.exclude(emde)
 
     def reached(self, stage: str | None, year: int | None):
         """Projects that entered `stage` (any stage if None) in `year` (any year if None)."""
@@ -351,8 +360,10 @@ class ProjectQuerySet(models.QuerySet):
         return updated
 
 
-class Project(SourcedModel):
+class Project(Searchable, SourcedModel):
     """A low-carbon industrial project in the pipeline the Secretariat helps bring to finance."""
+
+    search_text_fields = ("name", "site", "gst_id", "gem_plant_id", "mpp_ref")
 
     Stage = Stage
 
@@ -787,8 +798,11 @@ class Financing(TrackedModel):
         return result
 
 
-class Engagement(SourcedModel):
+class Engagement(Searchable, SourcedModel):
     """A technology-transfer engagement (pillar 2): a provider, a recipient, a next step."""
+
+    search_text_fields = ("title", "next_step")
+    objects = SearchableQuerySet.as_manager()
 
     class Mode(models.TextChoices):
         LICENSING = "licensing", "Licensing"
@@ -909,8 +923,11 @@ class Engagement(SourcedModel):
         )
 
 
-class Assistance(SourcedModel):
+class Assistance(Searchable, SourcedModel):
     """Technical or financial assistance mapped to a partnership, shaped like an IATI activity."""
+
+    search_text_fields = ("title", "iati_identifier", "description")
+    objects = SearchableQuerySet.as_manager()
 
     class Kind(models.TextChoices):
         TECHNICAL_ASSISTANCE = "technical_assistance", "Technical assistance"
@@ -1038,8 +1055,11 @@ class Assistance(SourcedModel):
         return reverse("partnerships:assistance_detail", args=[self.pk])
 
 
-class ForumActivity(SourcedModel):
+class ForumActivity(Searchable, SourcedModel):
     """Global Forum (pillar 1): summits, dialogues, COP side events, publications."""
+
+    search_text_fields = ("title", "location", "summary")
+    objects = SearchableQuerySet.as_manager()
 
     class Kind(models.TextChoices):
         SUMMIT = "leadit_summit", "LeadIT Summit"

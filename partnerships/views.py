@@ -7,6 +7,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from leadit.sections.columns import Column
 from leadit.sections.views import FilteredListView, RecordDetailView, require_perm, wants_fragment
+from members import countries as classification
 
 from . import exports
 from .dashboard import gap_matching
@@ -76,21 +77,25 @@ class ProjectDetailView(RecordDetailView):
     template_name = "partnerships/project_detail.html"
 
     def get_queryset(self):
-        return Project.objects.select_related(
-            "sponsor__membership", "sector", "technology", "partnership", "working_group"
-        ).prefetch_related(
-            Prefetch("financing", queryset=Financing.objects.select_related("provider")),
-            Prefetch(
-                "stage_changes",
-                queryset=StageChange.objects.select_related("recorded_by").order_by(
-                    "changed_on", "pk"
+        return (
+            Project.objects.select_related(
+                "sponsor__membership", "sector", "technology", "partnership", "working_group"
+            )
+            .annotate(profile_region=classification.profile_region())
+            .prefetch_related(
+                Prefetch("financing", queryset=Financing.objects.select_related("provider")),
+                Prefetch(
+                    "stage_changes",
+                    queryset=StageChange.objects.select_related("recorded_by").order_by(
+                        "changed_on", "pk"
+                    ),
                 ),
-            ),
-            Prefetch(
-                "engagements",
-                queryset=Engagement.objects.select_related("provider", "recipient"),
-            ),
-            Prefetch("assistance", queryset=Assistance.objects.select_related("provider")),
+                Prefetch(
+                    "engagements",
+                    queryset=Engagement.objects.select_related("provider", "recipient"),
+                ),
+                Prefetch("assistance", queryset=Assistance.objects.select_related("provider")),
+            )
         )
 
     def get_context_data(self, **kwargs):

@@ -36,6 +36,9 @@ WORDS = ["Green", "Clean", "Low-carbon", "Net-zero", "Hydrogen", "Circular", "El
 PRODUCTS = ["steel", "cement", "ammonia", "aluminium", "iron"]
 SYNTHETIC = "Synthetic record made by generate_demo_data."
 SPONSOR_POOL = 300
+# Industrial countries with no country profile in the demo data, so that generated projects
+# also exercise the published classification (members.countries).
+UNPROFILED = ["NG", "VN", "ID", "CL", "PK", "SA", "MA", "PL", "ES", "CA", "AU", "AE"]
 
 
 def insert_rows(model, objects) -> None:
@@ -88,7 +91,8 @@ def generate_projects(
         Sector.objects.create(name="Iron and steel", slug="steel")
     ]
     technologies = list(Technology.objects.all()) or [None]
-    country_codes = list(CountryProfile.objects.values_list("country", flat=True)) or ["IN"]
+    profiled = list(CountryProfile.objects.values_list("country", flat=True)) or ["IN"]
+    country_codes = profiled + [code for code in UNPROFILED if code not in profiled]
     sponsors = _sponsors(rng, sectors)
     providers = sponsors[:40]
     today = datetime.date.today()

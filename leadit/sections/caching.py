@@ -34,7 +34,9 @@ def cached_figures(name: str, models, compute, *key_parts):
     return value
 
 
-def cache_select_options(form, name: str, models_of=None, *, widget_only=False) -> None:
+def cache_select_options(
+    form, name: str, models_of=None, *, widget_only=False, shown_choices=None
+) -> None:
     """Selects and checkbox lists whose options come from the small tracked tables (sectors,
     technologies, partnerships, countries...) take them from the cache while those tables are
     unchanged: one query for their state instead of one per field. Submitted values are still
@@ -46,6 +48,7 @@ def cache_select_options(form, name: str, models_of=None, *, widget_only=False) 
     from .widgets import SearchableSelect
 
     models_of = models_of or {}
+    shown_choices = shown_choices or {}
     fields = {}
     for field_name, field in form.fields.items():
         if isinstance(field.widget, SearchableSelect):
@@ -58,11 +61,17 @@ def cache_select_options(form, name: str, models_of=None, *, widget_only=False) 
     if len(fields) < 2:
         return  # nothing to save
 
-    originals = {field_name: field.choices for field_name, (field, _) in fields.items()}
+    originals = {
+        field_name: shown_choices.get(field_name, field.choices)
+        for field_name, (field, _) in fields.items()
+    }
 
     def options():
         return {
-            field_name: [(getattr(value, "value", value), label) for value, label in choices]
+            field_name: [
+                (getattr(value, "value", value), label)
+                for value, label in (choices() if callable(choices) else choices)
+            ]
             for field_name, choices in originals.items()
         }
 

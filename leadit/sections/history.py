@@ -8,7 +8,7 @@ from django_countries import countries
 from django_countries.fields import CountryField
 
 ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
-SKIPPED = {"version", "updated_at", "created_at"}
+SKIPPED = {"version", "updated_at", "created_at", "search_text"}
 
 
 def field_changes(model, newer, older) -> list[dict]:

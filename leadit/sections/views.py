@@ -12,7 +12,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.http import HttpResponse, QueryDict
 from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
@@ -24,6 +24,7 @@ from .caching import cache_select_options
 from .csvstream import neutralise, stream_csv
 from .models import not_verified
 from .registry import section_of, url_of
+from .search import text_search
 
 EXPORT_LABELS = {"csv": "CSV", "xlsx": "Excel", "iati": "IATI XML"}
 DEFAULT_PER_PAGE = 25
@@ -83,35 +84,27 @@ class TrackerFilterSet(django_filters.FilterSet):
     # Filters whose choices come from a callable, with the table they come from (the cached
     # options follow its changes).
     choice_models: dict = {}
+    # Filters that accept more values than they list: field name -> callable giving the options
+    # shown (cached like the others, under the state of the table in choice_models).
+    shown_choices: dict = {}
 
     @property
     def form(self):
         if not hasattr(self, "_form"):
             form = super().form
             name = f"filters:{type(self).__qualname__}"
-            cache_select_options(form, name, self.choice_models, widget_only=True)
+            cache_select_options(
+                form, name, self.choice_models, widget_only=True, shown_choices=self.shown_choices
+            )
         return self._form
 
     # Parameters that are not shown as removable filter chips.
     chipless = ("sort", "per_page", "page")
 
     def search(self, queryset, name, value):
-        """Any search field contains the text. Fields of related records are matched in their
-        own (small) table first, then by id: no join of every row to every related table."""
-        query, related = Q(), {}
-        for field in self.search_fields:
-            relation, _, rest = field.partition("__")
-            if rest:
-                related.setdefault(relation, []).append(rest)
-            else:
-                query |= Q(**{f"{field}__icontains": value})
-        for relation, fields in related.items():
-            model = queryset.model._meta.get_field(relation).related_model
-            match = Q()
-            for field in fields:
-                match |= Q(**{f"{field}__icontains": value})
-            query |= Q(**{f"{relation}__in": model._default_manager.filter(match).values("pk")})
-        return queryset.filter(query)
+        """Any search field contains the text, whatever its accents and case (see
+        leadit.sections.search)."""
+        return queryset.filter(text_search(queryset.model, self.search_fields, value))
 
     def filter_unverified(self, queryset, name, value):
         """Never verified, or not for `value` months: the review queue of each section."""
@@ -172,9 +165,12 @@ class TrackerFilterSet(django_filters.FilterSet):
                 if record is not None and str(getattr(record, key, "")) == value:
                     return str(record)
             return value
-        for option, label in getattr(field.widget, "choices", ()):
-            if str(option) == value:
-                return str(label)
+        # The options shown, then those accepted (a country filter lists the countries with
+        # records but accepts any).
+        for choices in (getattr(field.widget, "choices", ()), getattr(field, "choices", ())):
+            for option, label in choices:
+                if str(option) == value:
+                    return str(label)
         return value
 
 
@@ -290,7 +286,7 @@ def sort_url(query: QueryDict, key: str, current: str) -> str:
     return "?" + urlencode(sorted(params.lists()), doseq=True)
 
 
-HIDDEN_FACTS = {"id", "version", "created_at", "updated_at"}
+HIDDEN_FACTS = {"id", "version", "created_at", "updated_at", "search_text"}
 
 
 def record_facts(obj) -> list[tuple[str, object]]:

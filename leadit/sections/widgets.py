@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from .fields import plausible_id
+from .search import text_search
 
 SHOWN = 50  # options rendered up front besides the selected ones
 
@@ -28,10 +29,7 @@ class Lookup:
     def search(self, text: str):
         queryset = self.model._default_manager.all()
         if text:
-            query = Q()
-            for field in self.search_fields:
-                query |= Q(**{f"{field}__icontains": text})
-            queryset = queryset.filter(query)
+            queryset = queryset.filter(text_search(self.model, self.search_fields, text))
         return queryset
 
 

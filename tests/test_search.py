@@ -1,0 +1,157 @@
+"""Issue 13, item 4: search ignores accents and case, in every section's search and in the
+searchable selects, on SQLite and PostgreSQL."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from leadit.sections.search import fold
+from members.models import Organisation
+from partnerships.models import Project
+
+from .factories import (
+    AssistanceFactory,
+    EngagementFactory,
+    ForumActivityFactory,
+    MemberFactory,
+    OrganisationFactory,
+    PartnershipFactory,
+    ProjectFactory,
+    TechnologyFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "text, folded",
+    [
+        ("Bajío", "bajio"),
+        ("ACERÍA", "aceria"),
+        ("Pecém", "pecem"),
+        ("Gällivare", "gallivare"),
+        ("Türkiye", "turkiye"),
+        ("Çelik", "celik"),
+        ("İSKENDERUN", "iskenderun"),
+        ("Straße", "strasse"),
+        ("Søderberg Łódź", "soderberg lodz"),
+        ("ﬁnance", "finance"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_fold(text, folded):
+    assert fold(text) == folded
+
+
+def listed(client, url, q) -> set[str]:
+    response = client.get(url, {"q": q, "per_page": 200})
+    assert response.status_code == 200
+    return {str(obj) for obj in response.context["page_obj"]}
+
+
+def test_pipeline_search_ignores_accents_and_case_both_ways(staff_client):
+    ProjectFactory(name="Blended cement conversion, Bajío", site="Pecém")
+    ProjectFactory(name="Gallivare pilot")  # written without accents
+    ProjectFactory(name="Unrelated kiln")
+    for q in ("Bajio", "bajío", "BAJIO", "BAJÍO", "pecem", "PECÉM"):
+        assert listed(staff_client, "/pipeline/", q) == {"Blended cement conversion, Bajío"}, q
+    for q in ("Gällivare", "GÄLLIVARE", "gallivare"):
+        assert listed(staff_client, "/pipeline/", q) == {"Gallivare pilot"}, q
+
+
+def test_pipeline_search_matches_related_names_without_accents(staff_client):
+    sponsor = OrganisationFactory(name="Anadolu Çelik", short_name="AÇ")
+    ProjectFactory(name="EAF conversion", sponsor=sponsor)
+    ProjectFactory(name="Electric arc", technology=TechnologyFactory(name="ACERÍA eléctrica"))
+    ProjectFactory(name="Unrelated kiln")
+    assert listed(staff_client, "/pipeline/", "celik") == {"EAF conversion"}
+    assert listed(staff_client, "/pipeline/", "ANADOLU CELIK") == {"EAF conversion"}
+    assert listed(staff_client, "/pipeline/", "aceria electrica") == {"Electric arc"}
+
+
+def test_renamed_sponsor_is_found_by_its_new_name(staff_client):
+    sponsor = OrganisationFactory(name="Cementos del Norte")
+    ProjectFactory(name="Kiln upgrade", sponsor=sponsor)
+    sponsor.name = "Cementos del Bajío"
+    sponsor.save()
+    assert listed(staff_client, "/pipeline/", "bajio") == {"Kiln upgrade"}
+    assert listed(staff_client, "/pipeline/", "norte") == set()
+
+
+def test_saving_some_fields_keeps_the_search_text_current(staff_client):
+    project = ProjectFactory(name="Old name")
+    project.name = "Türkiye green steel"
+    project.save(update_fields=["name"])
+    assert listed(staff_client, "/pipeline/", "turkiye") == {"Türkiye green steel"}
+
+
+@pytest.mark.parametrize(
+    "url, make, q",
+    [
+        (
+            "/members/",
+            lambda: MemberFactory(organisation=OrganisationFactory(name="Türkiye")),
+            "TURKIYE",
+        ),
+        ("/members/", lambda: MemberFactory(joined_at_event="Bajío summit"), "bajio"),
+        ("/engagements/", lambda: EngagementFactory(title="Gällivare exchange"), "gallivare"),
+        (
+            "/engagements/",
+            lambda: EngagementFactory(provider=OrganisationFactory(name="Çelik Partners")),
+            "celik",
+        ),
+        ("/partnerships/", lambda: PartnershipFactory(name="Türkiye–Sweden ITP"), "turkiye"),
+        ("/assistance/", lambda: AssistanceFactory(title="Pecém hub study"), "PECEM"),
+        (
+            "/assistance/",
+            lambda: AssistanceFactory(provider=OrganisationFactory(name="Banco del Bajío")),
+            "bajio",
+        ),
+        ("/forum/", lambda: ForumActivityFactory(title="Dialogue", location="Belém"), "belem"),
+    ],
+)
+def test_every_section_search_ignores_accents_and_case(staff_client, url, make, q):
+    record = make()
+    assert str(record) in listed(staff_client, url, q)
+    assert str(record) not in listed(staff_client, url, "zzz-nothing")
+
+
+def lookup(client, name, field, text) -> str:
+    response = client.get(f"/lookup/{name}/", {"field": field, f"{field}__search": text})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_searchable_selects_ignore_accents_and_case(staff_client):
+    OrganisationFactory(name="Anadolu Çelik")
+    OrganisationFactory(name="Other steel")
+    html = lookup(staff_client, "organisation", "sponsor", "CELIK")
+    assert "Anadolu Çelik" in html and "Other steel" not in html
+
+    member = MemberFactory(organisation=OrganisationFactory(name="Türkiye"))
+    assert str(member) in lookup(staff_client, "member", "members", "turkiye")
+
+    ProjectFactory(name="Green iron hub, Pecém")
+    assert "Green iron hub, Pecém" in lookup(staff_client, "project", "projects", "PECEM")
+    # by the sponsor's name, accents the other way round
+    ProjectFactory(name="Kiln", sponsor=OrganisationFactory(name="Cementos del Bajio"))
+    assert "Kiln" in lookup(staff_client, "project", "projects", "bajío")
+
+    PartnershipFactory(name="Gällivare cluster")
+    assert "Gällivare cluster" in lookup(staff_client, "partnership", "partnership", "gallivare")
+
+
+def test_demo_data_and_bulk_inserts_are_searchable(staff_client):
+    """Fixture loading (raw saves) and the bulk inserts of generated data fill the text too."""
+    call_command("loaddata", "leadit", verbosity=0)
+    assert listed(staff_client, "/pipeline/", "Bajio")
+    assert listed(staff_client, "/pipeline/", "GALLIVARE")
+    assert listed(staff_client, "/pipeline/", "pecem")
+    assert listed(staff_client, "/pipeline/", "celik")
+    call_command("generate_demo_data", projects=20, seed=4, stdout=io.StringIO())
+    assert not Project.objects.filter(search_text="").exists()
+    assert not Organisation.objects.filter(search_text="").exists()
+    generated = Project.objects.filter(name__contains=" project ").select_related("sponsor")[0]
+    assert generated.name in listed(staff_client, "/pipeline/", generated.sponsor.name.upper())
