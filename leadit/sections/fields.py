@@ -5,8 +5,11 @@ raises a DataError (PostgreSQL): a 500 where the user deserves "Select a valid c
 """
 
 from django import forms
+from django.contrib.auth.base_user import AbstractBaseUser
 from django_filters import fields as filter_fields
 from django_filters import filters
+
+from leadit.people import person_name
 
 MAX_ID = 2**63 - 1
 
@@ -18,6 +21,12 @@ def plausible_id(value) -> bool:
 
 
 class _Checked:
+    def label_from_instance(self, obj):
+        # People are named the same in every select: full name, else username.
+        if isinstance(obj, AbstractBaseUser):
+            return person_name(obj)
+        return super().label_from_instance(obj)
+
     def _refuse_impossible(self, values):
         if getattr(self, "to_field_name", None):
             return  # looked up by a text field (slug): nothing to overflow

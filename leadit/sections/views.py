@@ -35,6 +35,15 @@ def wants_fragment(request, target: str) -> bool:
     return bool(htmx) and htmx.target == target and not htmx.history_restore_request
 
 
+def list_label(model) -> str:
+    """How breadcrumbs name a section's list: the menu's words, else the plural name."""
+    from leadit.context_processors import menu_label
+
+    meta = model._meta
+    label = menu_label(f"{meta.app_label}:{meta.model_name}_list")
+    return label or capfirst(meta.verbose_name_plural)
+
+
 def can(user, action: str, model) -> bool:
     meta = model._meta
     return user.has_perm(f"{meta.app_label}.{action}_{meta.model_name}")
@@ -346,6 +355,7 @@ class RecordDetailView(DetailView):
             edit_url=url("update", "change"),
             delete_url=url("delete", "delete"),
             list_url=reverse(f"{meta.app_label}:{meta.model_name}_list"),
+            list_label=list_label(self.model),
             verbose_name=self.model._meta.verbose_name,
             verbose_name_plural=self.model._meta.verbose_name_plural,
         )
@@ -372,5 +382,6 @@ class RecordHistoryView(DetailView):
             verbose_name=meta.verbose_name,
             verbose_name_plural=meta.verbose_name_plural,
             list_url=reverse(f"{meta.app_label}:{meta.model_name}_list"),
+            list_label=list_label(self.model),
         )
         return context

@@ -62,13 +62,20 @@
     if (invalid) invalid.focus();
   });
 
-  // htmx does not swap error answers: say what happened, in the messages area.
+  // htmx does not swap error answers: say what happened, in the messages area. One such
+  // message at a time: a retry that fails again replaces it rather than stacking another.
+  function clearErrors() {
+    document.querySelectorAll("[data-client-error]").forEach(function (el) { el.remove(); });
+  }
+  document.addEventListener("htmx:beforeRequest", clearErrors);
   function showError(text) {
     var area = document.getElementById("messages");
     if (!area) return;
+    clearErrors();
     var message = document.createElement("div");
     message.className = "message message--error";
     message.setAttribute("role", "alert");
+    message.setAttribute("data-client-error", "");
     var span = document.createElement("span");
     span.textContent = text;
     var close = document.createElement("button");
@@ -89,8 +96,6 @@
       showError("The tracker is briefly unavailable. Nothing was lost; please try again in a moment.");
     } else if (status === 403) {
       showError("Your account may not make this change.");
-    } else if (status === 409) {
-      showError("Someone else changed this record meanwhile; reload the page to see their change.");
     } else {
       showError("Something went wrong (error " + status + "). Please try again.");
     }

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
+from leadit.people import person_name
 from leadit.sections.views import sort_url
 
 register = template.Library()
@@ -31,6 +32,12 @@ def money(value, places: int = 1):
     if 0 < abs(value) < 1:
         places = max(places, 2)
     return _number(value, places)
+
+
+@register.filter
+def person(user) -> str:
+    """A person as every page names them: full name, else username."""
+    return person_name(user)
 
 
 @register.filter
@@ -78,6 +85,8 @@ def cell(obj, column):
         return "" if not value else value.name
     if kind == "bool":
         return "" if value is None else ("Yes" if value else "No")
+    if kind == "person":
+        return person_name(value)
     text = "" if value is None else str(value)
     target = column.target(obj)
     url = target.get_absolute_url() if target is not None and text else None
