@@ -10,7 +10,8 @@ class Column:
     key: str  # attribute path on the row, e.g. "sponsor.name"; also the cell's CSS hook
     label: str
     sort: str | None = None  # the `sort` parameter value that orders by this column
-    kind: str = "text"  # text | link | money | number | year | date | badge | country | bool | person
+    # text | link | money | number | year | date | badge | country | bool | person
+    kind: str = "text"
     unit: str = ""  # shown in the header, e.g. "USD m"
     link: str | None = None  # path of the object whose URL the cell links to; "" = the row
 

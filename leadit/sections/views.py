@@ -98,6 +98,13 @@ class TrackerFilterSet(django_filters.FilterSet):
             form = super().form
             name = f"filters:{type(self).__qualname__}"
             cache_select_options(form, name, self.choice_models, widget_only=True)
+            # A page size from a link (?per_page=10) is offered too: the select says what the
+            # URL says, and the next request keeps it.
+            size = self.data.get("per_page", "") if self.data else ""
+            widget = form.fields["per_page"].widget
+            offered = {str(v) for v, _ in widget.choices}
+            if size.isascii() and size.isdigit() and size not in offered:
+                widget.choices = [*widget.choices, (size, size)]
         return self._form
 
     # Parameters that are not shown as removable filter chips.

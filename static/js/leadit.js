@@ -32,6 +32,42 @@
     }
   });
 
+  // A list has one state, its form #filters (filters, sort, page, page size). Sort headers and
+  // paging links set the form's hidden inputs and submit it, so a click carries a filter typed a
+  // moment before; their hrefs still work without JavaScript (and for a new tab).
+  var scrollToList = false;
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a[data-sort], a[data-page]");
+    if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+    var form = document.getElementById("filters");
+    if (!form || !window.htmx || !form.elements.sort || !form.elements.page) return;
+    event.preventDefault();
+    if (link.hasAttribute("data-sort")) {
+      form.elements.sort.value = link.getAttribute("data-sort");
+      form.elements.page.value = "";
+    } else {
+      form.elements.page.value = link.getAttribute("data-page");
+      scrollToList = true;
+    }
+    form.requestSubmit();
+  });
+  // Any other change to the filters starts again from the first page. (Capture: before htmx
+  // reads the form.)
+  function filtersChanged(event) {
+    var form = event.target.form;
+    if (!form || form.id !== "filters" || !form.elements.page) return;
+    if (event.target.name === "page" || event.target.name === "sort") return;
+    form.elements.page.value = "";
+  }
+  document.addEventListener("input", filtersChanged, true);
+  document.addEventListener("change", filtersChanged, true);
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (!scrollToList || !event.detail.elt || event.detail.elt.id !== "results") return;
+    scrollToList = false;
+    var list = document.getElementById("list-page");
+    if (list) list.scrollIntoView({ block: "start" });
+  });
+
   // Filter requests carry only the filters in use: short URLs to share, and history entries
   // that read like the filters they restore.
   document.addEventListener("htmx:configRequest", function (event) {

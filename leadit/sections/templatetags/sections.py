@@ -101,6 +101,12 @@ def sort_href(context, key: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def next_sort(context, key: str) -> str:
+    """The sort a header's click asks for: by `key`, flipped when it is already the sort."""
+    return f"-{key}" if context.get("current_sort", "") == key else key
+
+
+@register.simple_tag(takes_context=True)
 def aria_sort(context, key: str) -> str:
     current = context.get("current_sort", "")
     if current == key:
