@@ -52,6 +52,7 @@ def new_data(section):
                 "role": "member",
                 "joined_on": "2024-05-01",
                 "verified": "on",
+                "source_url": "https://www.industrytransition.org/members/",
             },
         ),
         "engagements": (

@@ -25,7 +25,7 @@ from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 from leadit.people import person_name
 
 from .caching import cache_select_options
-from .fields import checked_formfield
+from .fields import EMPTY_IN_FORMS, checked_formfield, label_empty_choices
 from .history import field_changes, label_values
 from .views import RecordHistoryView, can, list_label, wants_fragment
 
@@ -44,6 +44,11 @@ class VersionedForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
             self.fields["loaded_version"].required = True
+        for field in self.fields.values():
+            # Django adds a hidden "initial-" copy for callable defaults (last verified: today);
+            # edits carry `loaded_version` instead, and the copy would count as a change.
+            field.show_hidden_initial = False
+        label_empty_choices(self, EMPTY_IN_FORMS)
         # Options of the small reference tables come from the cache while they are unchanged.
         cache_select_options(self, f"form:{type(self).__qualname__}")
 

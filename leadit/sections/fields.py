@@ -68,3 +68,26 @@ class FilterModelChoiceField(_Checked, filter_fields.ModelChoiceField):
 
 class ModelChoiceFilter(filters.ModelChoiceFilter):
     field_class = FilterModelChoiceField
+
+
+# One wording for "nothing chosen": a filter left empty matches anything, a form field left
+# empty is not set. (Django says "---------", django-countries "- Select an option -".)
+EMPTY_IN_FILTERS = "Any"
+EMPTY_IN_FORMS = "Not set"
+
+
+def label_empty_choices(form, label: str, skip=()) -> None:
+    """Give every select's empty option of `form` the same `label` (no query)."""
+    for name, field in form.fields.items():
+        if name in skip:
+            continue
+        if hasattr(field, "empty_label"):  # model choices and django-filter's: read lazily
+            if field.empty_label is not None:
+                field.empty_label = label
+            continue
+        holder = field if hasattr(field, "choices") else field.widget
+        if not hasattr(holder, "choices"):
+            continue
+        choices = list(holder.choices)
+        if choices and choices[0][0] in ("", None) and not isinstance(choices[0][1], list | tuple):
+            holder.choices = [(choices[0][0], label), *choices[1:]]

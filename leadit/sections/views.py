@@ -23,6 +23,7 @@ from django_filters.views import FilterView
 
 from .caching import cache_select_options
 from .csvstream import neutralise, stream_csv
+from .fields import EMPTY_IN_FILTERS, label_empty_choices
 from .models import not_verified
 
 DEFAULT_PER_PAGE = 25
@@ -96,6 +97,7 @@ class TrackerFilterSet(django_filters.FilterSet):
     def form(self):
         if not hasattr(self, "_form"):
             form = super().form
+            label_empty_choices(form, EMPTY_IN_FILTERS, skip=("per_page",))
             name = f"filters:{type(self).__qualname__}"
             cache_select_options(form, name, self.choice_models, widget_only=True)
             # A page size from a link (?per_page=10) is offered too: the select says what the
