@@ -103,3 +103,15 @@ def test_arrow_keys_through_a_select_ask_once(page, site):
     assert len(requests) == 1, requests  # … and only the option stopped on was asked for
     assert query(page).get("region") == chosen
     assert shown_count(page) == server_count(page, page.url)
+
+
+def test_skip_to_results_takes_the_keyboard_past_the_filters(page, site):
+    log_in(page, site)
+    page.locator(".filters__toggle summary").focus()
+    page.keyboard.press("Shift+Tab")  # the link sits just before the filters
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused == "Skip to results"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    inside = page.evaluate("!!document.activeElement.closest('#results')")
+    assert inside  # one Tab from the rows, not 36
