@@ -465,3 +465,15 @@ def test_delete_confirmation_and_refusal_come_in_place_for_htmx(staff_client):
     # The record's page opens the confirmation in place, and its link still works without JS.
     page = staff_client.get(partnership.get_absolute_url()).content.decode()
     assert f'href="{url}" hx-get="{url}" hx-target="#delete-confirm"' in page
+
+
+def test_stale_edit_of_a_record_without_audit_trail_keeps_the_users_values(staff_client):
+    """Rows inserted in bulk have no history to compare with: nothing typed is dropped."""
+    project = ProjectFactory(name="Bulk plant", site="Old site")
+    project.history.all().delete()
+    url = f"/pipeline/{project.pk}/edit/"
+    form = staff_client.get(url)
+    Project.objects.filter(pk=project.pk).update(version=project.version + 1)
+    response = staff_client.post(url, edit_data(form, site="My new site"), headers=HTMX)
+    assertContains(response, "not in the audit trail", status_code=409)
+    assertContains(response, 'value="My new site"', status_code=409)

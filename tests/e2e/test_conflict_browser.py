@@ -128,3 +128,13 @@ def test_delete_in_place_then_the_list(page, site):
     expect(page).to_have_url(re.compile(r"/partnerships/$"))
     expect(page.locator("#messages")).to_contain_text("deleted")
     assert not Partnership.objects.filter(pk=partnership.pk).exists()
+
+
+def test_a_failing_request_tried_again_shows_one_banner_not_a_stack(page, site):
+    log_in(page, site)
+    for _ in range(3):
+        with page.expect_response(re.compile("/no-such-page/")):
+            page.evaluate("htmx.ajax('GET', '/no-such-page/', {target: '#results'})")
+        page.wait_for_timeout(100)  # the error handler has run
+        expect(page.locator("#messages .message--error")).to_have_count(1)
+    expect(page.locator("#messages")).to_contain_text("error 404")
