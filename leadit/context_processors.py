@@ -31,6 +31,15 @@ NAVIGATION = [
 ]
 
 
+def menu_label(url_name: str) -> str | None:
+    """The menu's word for a page (breadcrumbs use it too), or None when it is not in the menu."""
+    for _, links in NAVIGATION:
+        for label, name, _prefix in links:
+            if name == url_name:
+                return label
+    return None
+
+
 def navigation(request):
     path = request.path
     sections = []

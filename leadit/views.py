@@ -3,10 +3,12 @@ import datetime
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.staticfiles import finders
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.text import capfirst
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
@@ -160,6 +162,16 @@ def history(request):
         )
     template = "history.html#results" if wants_fragment(request, "results") else "history.html"
     return render(request, template, {"form": form, "entries": entries}, status=status)
+
+
+@login_not_required
+@require_GET
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """/favicon.ico, which browsers ask for on their own: our icon, without a login."""
+    path = finders.find("img/favicon.svg")
+    with open(path, "rb") as icon:
+        return HttpResponse(icon.read(), content_type="image/svg+xml")
 
 
 @login_not_required

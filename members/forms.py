@@ -39,6 +39,10 @@ class MemberForm(VersionedForm):
         joined, left = cleaned.get("joined_on"), cleaned.get("left_on")
         if joined and left and left < joined:
             self.add_error("left_on", "A member cannot leave before joining.")
+        if cleaned.get("verified") and not cleaned.get("source_url"):
+            self.add_error(
+                "verified", "Give the source that confirms the membership, or leave it unticked."
+            )
         year = cleaned.get("net_zero_target_year")
         if year is not None and not 2030 <= year <= 2100:
             self.add_error("net_zero_target_year", "Give a year between 2030 and 2100.")

@@ -189,8 +189,11 @@ class Member(Searchable, SourcedModel):
     )
     joined_at_event = models.CharField(max_length=200, blank=True)
     left_on = models.DateField(null=True, blank=True)
+    # Not confirmed until someone ticks it and cites the source (MemberForm checks both).
     verified = models.BooleanField(
-        default=True, help_text="Membership confirmed in a cited source; unticked means to verify."
+        default=False,
+        help_text="Tick when the membership is confirmed in the source cited below; "
+        "unticked means still to verify.",
     )
     net_zero_target_year = models.PositiveSmallIntegerField(null=True, blank=True)
     interim_target = models.CharField(max_length=300, blank=True)

@@ -167,7 +167,7 @@ class EngagementListView(FilteredListView):
         Column("stage", "Stage", sort="stage", kind="badge"),
         Column("next_step", "Next step"),
         Column("next_step_due", "Due", sort="next_step_due", kind="date"),
-        Column("owner", "Owner"),
+        Column("owner", "Owner", kind="person"),
     ]
 
 

@@ -11,7 +11,8 @@ from partnerships.models import Assistance
 from . import sections
 
 pytestmark = pytest.mark.django_db
-PUBLIC = {"/accounts/login/", "/healthz"}  # the login page, and the load balancer's probe
+# The login page, the load balancer's probe, and the icon browsers ask for on their own.
+PUBLIC = {"/accounts/login/", "/healthz", "/favicon.ico"}
 
 
 SAMPLE_ARGS = {"<int:pk>": "1", "<slug:name>": "organisation"}

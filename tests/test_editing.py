@@ -53,6 +53,7 @@ def new_data(section):
                 "role": "member",
                 "joined_on": "2024-05-01",
                 "verified": "on",
+                "source_url": "https://www.industrytransition.org/members/",
             },
         ),
         "engagements": (
@@ -410,3 +411,69 @@ def test_cached_select_options_follow_changes_to_their_tables(staff_client):
     sector.name = "Flat glass"
     sector.save()
     assertContains(staff_client.get(url), f'<option value="{sector.pk}">Flat glass</option>')
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_stale_edit_answers_with_the_merge_view_in_place_in_every_section(staff_client, section):
+    model, data = new_data(section)
+    staff_client.post(f"/{section}/new/", data)
+    record = model.objects.order_by("-pk").first()
+    url = f"/{section}/{record.pk}/edit/"
+    form = staff_client.get(url)
+    record.save()  # someone else saves meanwhile (a script: no user)
+    response = staff_client.post(url, edit_data(form), headers=HTMX)
+    assert response.status_code == 409
+    html = response.content.decode()
+    # The fragment htmx swaps for the form, and the page's htmx is told to swap a 409.
+    assert html.lstrip().startswith('<form id="form"') and "<html" not in html
+    assert "Someone else saved this" in html
+    page = staff_client.get(url).content.decode()
+    assert '{"code": "409", "swap": true}' in page
+
+
+def test_conflict_names_who_saved_meanwhile_as_everywhere(
+    staff_client, secretariat_user, django_user_model
+):
+    project = ProjectFactory(name="Walvis Bay")
+    url = f"/pipeline/{project.pk}/edit/"
+    form = staff_client.get(url)
+    other = django_user_model.objects.create_user("olga", first_name="Olga", last_name="Okafor")
+    other.groups.set(secretariat_user.groups.all())
+    other_client = Client()
+    other_client.force_login(other)
+    other_client.post(url, edit_data(other_client.get(url), site="Lüderitz"))
+    response = staff_client.post(url, edit_data(form, name="Renamed"), headers=HTMX)
+    assertContains(response, "Changed meanwhile by Olga Okafor", status_code=409)
+    assertContains(response, "Lüderitz", status_code=409)
+
+
+def test_delete_confirmation_and_refusal_come_in_place_for_htmx(staff_client):
+    partnership = PartnershipFactory(name="Busy ITP")
+    headers = {"HX-Request": "true", "HX-Target": "delete-confirm"}
+    url = f"/partnerships/{partnership.pk}/delete/"
+    response = staff_client.get(url, headers=headers)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<div id="delete-confirm"') and "<html" not in html
+    assert f'hx-post="{url}"' in html
+    ProjectFactory(name="Depends on it", partnership=partnership)
+    response = staff_client.post(url, headers=headers)
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert html.lstrip().startswith('<div id="delete-confirm"')
+    assert "cannot be deleted" in html and "Depends on it" in html
+    # The record's page opens the confirmation in place, and its link still works without JS.
+    page = staff_client.get(partnership.get_absolute_url()).content.decode()
+    assert f'href="{url}" hx-get="{url}" hx-target="#delete-confirm"' in page
+
+
+def test_stale_edit_of_a_record_without_audit_trail_keeps_the_users_values(staff_client):
+    """Rows inserted in bulk have no history to compare with: nothing typed is dropped."""
+    project = ProjectFactory(name="Bulk plant", site="Old site")
+    project.history.all().delete()
+    url = f"/pipeline/{project.pk}/edit/"
+    form = staff_client.get(url)
+    Project.objects.filter(pk=project.pk).update(version=project.version + 1)
+    response = staff_client.post(url, edit_data(form, site="My new site"), headers=HTMX)
+    assertContains(response, "not in the audit trail", status_code=409)
+    assertContains(response, 'value="My new site"', status_code=409)

@@ -2,13 +2,16 @@
 
 from dataclasses import dataclass
 
+from leadit.people import person_name
+
 
 @dataclass(frozen=True)
 class Column:
     key: str  # attribute path on the row, e.g. "sponsor.name"; also the cell's CSS hook
     label: str
     sort: str | None = None  # the `sort` parameter value that orders by this column
-    kind: str = "text"  # text | link | money | number | year | date | badge | country | bool
+    # text | link | money | number | year | date | badge | country | bool | person
+    kind: str = "text"
     unit: str = ""  # shown in the header, e.g. "USD m"
     link: str | None = None  # path of the object whose URL the cell links to; "" = the row
 
@@ -47,4 +50,6 @@ class Column:
             return value.isoformat()
         if self.kind == "bool":
             return "Yes" if value else "No"
+        if self.kind == "person":
+            return person_name(value)
         return str(value)

@@ -21,11 +21,13 @@ from django.utils.text import capfirst
 from django.views import View
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
+from leadit.people import person_name
+
 from .caching import cache_select_options
-from .fields import checked_formfield
+from .fields import EMPTY_IN_FORMS, checked_formfield, label_empty_choices
 from .history import field_changes, label_values
 from .registry import url_of
-from .views import can, wants_fragment
+from .views import can, list_label, wants_fragment
 
 
 class VersionedForm(forms.ModelForm):
@@ -42,6 +44,11 @@ class VersionedForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
             self.fields["loaded_version"].required = True
+        for field in self.fields.values():
+            # Django adds a hidden "initial-" copy for callable defaults (last verified: today);
+            # edits carry `loaded_version` instead, and the copy would count as a change.
+            field.show_hidden_initial = False
+        label_empty_choices(self, EMPTY_IN_FORMS)
         # Options of the small reference tables come from the cache while they are unchanged.
         cache_select_options(self, f"form:{type(self).__qualname__}")
 
@@ -64,17 +71,23 @@ def form_data(form) -> QueryDict:
     return data
 
 
-def describe_changes(instance, since_version: int) -> list[dict]:
-    """What others changed in `instance` after `since_version`, from its audit trail."""
+def describe_changes(instance, since_version: int) -> dict:
+    """What others changed in `instance` after `since_version`, from its audit trail: the
+    fields (old and new values), who saved them and when."""
     history = instance.history.order_by("history_id")
     old = history.filter(version=since_version).last()
-    new = history.last()
-    changes = field_changes(type(instance), new, old) if new is not None else []
-    if not changes:
-        return []
+    since = list(history.filter(version__gt=since_version).select_related("history_user"))
+    if not since:
+        return {"rows": [], "by": "", "at": None}
+    new = since[-1]
+    changes = field_changes(type(instance), new, old)
     label_values(type(instance), changes)
-    rows = [{"field": c["label"], "old": c["old"], "new": c["new"]} for c in changes]
-    return [*rows, {"by": new.history_user, "at": new.history_date}]
+    people = dict.fromkeys(person_name(row.history_user) or "the system" for row in since)
+    return {
+        "rows": [{"field": c["label"], "old": c["old"], "new": c["new"]} for c in changes],
+        "by": ", ".join(people),
+        "at": new.history_date,
+    }
 
 
 class ModelFormView(View):
@@ -131,18 +144,22 @@ class ModelFormView(View):
         changes = describe_changes(current, loaded)
         snapshot = current.history.filter(version=loaded).last()
         data = form_data(self.form_class(instance=current, user=self.request.user))
-        yours = []
-        if snapshot is not None:
-            stale = self.form_class(
-                data=self.request.POST, instance=snapshot.instance, user=self.request.user
-            )
-            yours = [name for name in stale.changed_data if name != "loaded_version"]
-            for name in yours:
-                data.setlist(name, self.request.POST.getlist(name))
+        # Without the loaded version in the audit trail (rows inserted in bulk), this user's
+        # changes cannot be told from the other's: keep every value of theirs that differs
+        # from the current record, and say so, rather than drop their work.
+        baseline = snapshot.instance if snapshot is not None else current
+        stale = self.form_class(data=self.request.POST, instance=baseline, user=self.request.user)
+        yours = [name for name in stale.changed_data if name != "loaded_version"]
+        for name in yours:
+            data.setlist(name, self.request.POST.getlist(name))
         data["loaded_version"] = str(current.version)
         merged = self.form_class(data=data, instance=current, user=self.request.user)
         merged.is_valid()
-        conflict = {"changes": changes, "yours": [merged[name].label for name in yours]}
+        conflict = {
+            "changes": changes,
+            "yours": [merged[name].label for name in yours],
+            "no_baseline": snapshot is None,
+        }
         return self.render(merged, status=409, conflict=conflict)
 
     def redirect(self, record):
@@ -165,6 +182,7 @@ class ModelFormView(View):
             "title": f"Edit {self.object}" if self.object else f"New {meta.verbose_name}",
             "cancel_url": self.object.get_absolute_url() if self.object else self.list_url(),
             "list_url": self.list_url(),
+            "list_label": list_label(self.model),
         }
         return TemplateResponse(self.request, template, context, status=status)
 
@@ -200,10 +218,14 @@ def _is_history(item) -> bool:
 
 
 class DeleteView(View):
-    """GET: a confirmation listing what goes with the record, or why it cannot go. POST: delete."""
+    """GET: a confirmation listing what goes with the record, or why it cannot go. POST: delete.
+
+    With htmx the confirmation opens in the record's page and a refused delete (409) explains
+    itself there (the `confirm` partial); without JavaScript both are pages of their own."""
 
     model = None
     template_name = "generic/object_confirm_delete.html"
+    fragment = "delete-confirm"
 
     def dispatch(self, request, *args, **kwargs):
         self.object = get_object_or_404(self.model, pk=kwargs["pk"])
@@ -229,14 +251,20 @@ class DeleteView(View):
 
     def render(self, cascaded, blocking, status):
         meta = self.model._meta
+        in_place = wants_fragment(self.request, self.fragment)
         context = {
             "object": self.object,
             "cascaded": cascaded,
             "blocking": blocking,
             "verbose_name": meta.verbose_name,
+            "verbose_name_plural": meta.verbose_name_plural,
+            "list_url": url_of(self.model, "list"),
+            "list_label": list_label(self.model),
             "title": f"Delete {self.object}",
+            "in_place": in_place,
         }
-        return TemplateResponse(self.request, self.template_name, context, status=status)
+        template = self.template_name + ("#confirm" if in_place else "")
+        return TemplateResponse(self.request, template, context, status=status)
 
 
 class VerifyView(View):

@@ -5,9 +5,12 @@ raises a DataError (PostgreSQL): a 500 where the user deserves "Select a valid c
 """
 
 from django import forms
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 from django_filters import fields as filter_fields
 from django_filters import filters
+
+from leadit.people import person_name
 
 MAX_ID = 2**63 - 1
 
@@ -19,6 +22,12 @@ def plausible_id(value) -> bool:
 
 
 class _Checked:
+    def label_from_instance(self, obj):
+        # People are named the same in every select: full name, else username.
+        if isinstance(obj, AbstractBaseUser):
+            return person_name(obj)
+        return super().label_from_instance(obj)
+
     def _refuse_impossible(self, values):
         if getattr(self, "to_field_name", None):
             return  # looked up by a text field (slug): nothing to overflow
@@ -65,3 +74,26 @@ class FilterModelChoiceField(_Checked, filter_fields.ModelChoiceField):
 
 class ModelChoiceFilter(filters.ModelChoiceFilter):
     field_class = FilterModelChoiceField
+
+
+# One wording for "nothing chosen": a filter left empty matches anything, a form field left
+# empty is not set. (Django says "---------", django-countries "- Select an option -".)
+EMPTY_IN_FILTERS = "Any"
+EMPTY_IN_FORMS = "Not set"
+
+
+def label_empty_choices(form, label: str, skip=()) -> None:
+    """Give every select's empty option of `form` the same `label` (no query)."""
+    for name, field in form.fields.items():
+        if name in skip:
+            continue
+        if hasattr(field, "empty_label"):  # model choices and django-filter's: read lazily
+            if field.empty_label is not None:
+                field.empty_label = label
+            continue
+        holder = field if hasattr(field, "choices") else field.widget
+        if not hasattr(holder, "choices"):
+            continue
+        choices = list(holder.choices)
+        if choices and choices[0][0] in ("", None) and not isinstance(choices[0][1], list | tuple):
+            holder.choices = [(choices[0][0], label), *choices[1:]]

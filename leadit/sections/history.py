@@ -7,6 +7,8 @@ from django.utils.text import capfirst
 from django_countries import countries
 from django_countries.fields import CountryField
 
+from leadit.people import name_of
+
 ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 SKIPPED = {"version", "updated_at", "created_at", "search_text"}
 
@@ -113,13 +115,22 @@ class Trail:
                 label_value=Cast(F(self.label_field()), output_field=CharField()),
                 target=F(self.url_id),
                 username=F("history_user__username"),
+                first_name=F("history_user__first_name"),
+                last_name=F("history_user__last_name"),
             )
             .values_list(
-                "trail", "history_date", "history_type", "label_value", "target", "username"
+                "trail",
+                "history_date",
+                "history_type",
+                "label_value",
+                "target",
+                "username",
+                "first_name",
+                "last_name",
             )
         )
 
-    def describe(self, date, action, label, target, username) -> dict:
+    def describe(self, date, action, label, target, username, first_name, last_name) -> dict:
         if label is not None and isinstance(
             self.model._meta.get_field(self.label.split(".")[0]), CountryField
         ):
@@ -130,6 +141,7 @@ class Trail:
         return {
             "date": date,
             "username": username,
+            "person": name_of(first_name, last_name, username),
             "kind": capfirst(self.model._meta.verbose_name),
             "label": label if label not in (None, "") else "?",
             "url": url,

@@ -41,8 +41,14 @@ class SourcedModel(TrackedModel):
     """A record whose facts come from a public source, re-checked now and then."""
 
     source_url = models.URLField("source", max_length=500, blank=True)
+    # A record entered through the site, the admin or an import was checked on the day it was
+    # entered, unless a date is given: new records are not "never verified".
     last_verified_on = models.DateField(
-        "last verified", null=True, blank=True, help_text="When someone last checked the source."
+        "last verified",
+        null=True,
+        blank=True,
+        default=datetime.date.today,
+        help_text="When someone last checked the source.",
     )
 
     class Meta:

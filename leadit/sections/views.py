@@ -22,6 +22,7 @@ from django_filters.views import FilterView
 
 from .caching import cache_select_options
 from .csvstream import neutralise, stream_csv
+from .fields import EMPTY_IN_FILTERS, label_empty_choices
 from .models import not_verified
 from .registry import section_of, url_of
 from .search import text_search
@@ -35,6 +36,15 @@ def wants_fragment(request, target: str) -> bool:
     """htmx asked for #target; plain, boosted and history-restore requests get the full page."""
     htmx = getattr(request, "htmx", None)
     return bool(htmx) and htmx.target == target and not htmx.history_restore_request
+
+
+def list_label(model) -> str:
+    """How breadcrumbs name a section's list: the menu's words, else the plural name."""
+    from leadit.context_processors import menu_label
+
+    meta = model._meta
+    label = menu_label(f"{meta.app_label}:{meta.model_name}_list")
+    return label or capfirst(meta.verbose_name_plural)
 
 
 def can(user, action: str, model) -> bool:
@@ -92,10 +102,18 @@ class TrackerFilterSet(django_filters.FilterSet):
     def form(self):
         if not hasattr(self, "_form"):
             form = super().form
+            label_empty_choices(form, EMPTY_IN_FILTERS, skip=("per_page",))
             name = f"filters:{type(self).__qualname__}"
             cache_select_options(
                 form, name, self.choice_models, widget_only=True, shown_choices=self.shown_choices
             )
+            # A page size from a link (?per_page=10) is offered too: the select says what the
+            # URL says, and the next request keeps it.
+            size = self.data.get("per_page", "") if self.data else ""
+            widget = form.fields["per_page"].widget
+            offered = {str(v) for v, _ in widget.choices}
+            if size.isascii() and size.isdigit() and size not in offered:
+                widget.choices = [*widget.choices, (size, size)]
         return self._form
 
     # Parameters that are not shown as removable filter chips.
@@ -330,6 +348,7 @@ class RecordDetailView(DetailView):
             edit_url=url("update", "change"),
             delete_url=url("delete", "delete"),
             list_url=url_of(self.model, "list"),
+            list_label=list_label(self.model),
             verbose_name=self.model._meta.verbose_name,
             verbose_name_plural=self.model._meta.verbose_name_plural,
         )
@@ -356,5 +375,6 @@ class RecordHistoryView(DetailView):
             verbose_name=meta.verbose_name,
             verbose_name_plural=meta.verbose_name_plural,
             list_url=url_of(self.model, "list"),
+            list_label=list_label(self.model),
         )
         return context

@@ -32,6 +32,42 @@
     }
   });
 
+  // A list has one state, its form #filters (filters, sort, page, page size). Sort headers and
+  // paging links set the form's hidden inputs and submit it, so a click carries a filter typed a
+  // moment before; their hrefs still work without JavaScript (and for a new tab).
+  var scrollToList = false;
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a[data-sort], a[data-page]");
+    if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+    var form = document.getElementById("filters");
+    if (!form || !window.htmx || !form.elements.sort || !form.elements.page) return;
+    event.preventDefault();
+    if (link.hasAttribute("data-sort")) {
+      form.elements.sort.value = link.getAttribute("data-sort");
+      form.elements.page.value = "";
+    } else {
+      form.elements.page.value = link.getAttribute("data-page");
+      scrollToList = true;
+    }
+    form.requestSubmit();
+  });
+  // Any other change to the filters starts again from the first page. (Capture: before htmx
+  // reads the form.)
+  function filtersChanged(event) {
+    var form = event.target.form;
+    if (!form || form.id !== "filters" || !form.elements.page) return;
+    if (event.target.name === "page" || event.target.name === "sort") return;
+    form.elements.page.value = "";
+  }
+  document.addEventListener("input", filtersChanged, true);
+  document.addEventListener("change", filtersChanged, true);
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (!scrollToList || !event.detail.elt || event.detail.elt.id !== "results") return;
+    scrollToList = false;
+    var list = document.getElementById("list-page");
+    if (list) list.scrollIntoView({ block: "start" });
+  });
+
   // Filter requests carry only the filters in use: short URLs to share, and history entries
   // that read like the filters they restore.
   document.addEventListener("htmx:configRequest", function (event) {
@@ -62,13 +98,20 @@
     if (invalid) invalid.focus();
   });
 
-  // htmx does not swap error answers: say what happened, in the messages area.
+  // htmx does not swap error answers: say what happened, in the messages area. One such
+  // message at a time: a retry that fails again replaces it rather than stacking another.
+  function clearErrors() {
+    document.querySelectorAll("[data-client-error]").forEach(function (el) { el.remove(); });
+  }
+  document.addEventListener("htmx:beforeRequest", clearErrors);
   function showError(text) {
     var area = document.getElementById("messages");
     if (!area) return;
+    clearErrors();
     var message = document.createElement("div");
     message.className = "message message--error";
     message.setAttribute("role", "alert");
+    message.setAttribute("data-client-error", "");
     var span = document.createElement("span");
     span.textContent = text;
     var close = document.createElement("button");
@@ -89,8 +132,6 @@
       showError("The tracker is briefly unavailable. Nothing was lost; please try again in a moment.");
     } else if (status === 403) {
       showError("Your account may not make this change.");
-    } else if (status === 409) {
-      showError("Someone else changed this record meanwhile; reload the page to see their change.");
     } else {
       showError("Something went wrong (error " + status + "). Please try again.");
     }

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
+from leadit.people import person_name
 from leadit.sections.registry import viewname as _viewname
 from leadit.sections.views import sort_url
 
@@ -38,6 +39,12 @@ def money(value, places: int = 1):
 def viewname(obj, action: str) -> str:
     """`{% url object|viewname:"history" object.pk %}`: the URL name of a record's page."""
     return _viewname(type(obj), action)
+
+
+@register.filter
+def person(user) -> str:
+    """A person as every page names them: full name, else username."""
+    return person_name(user)
 
 
 @register.filter
@@ -85,6 +92,8 @@ def cell(obj, column):
         return "" if not value else value.name
     if kind == "bool":
         return "" if value is None else ("Yes" if value else "No")
+    if kind == "person":
+        return person_name(value)
     text = "" if value is None else str(value)
     target = column.target(obj)
     url = target.get_absolute_url() if target is not None and text else None
@@ -96,6 +105,12 @@ def cell(obj, column):
 @register.simple_tag(takes_context=True)
 def sort_href(context, key: str) -> str:
     return sort_url(context["request"].GET, key, context.get("current_sort", ""))
+
+
+@register.simple_tag(takes_context=True)
+def next_sort(context, key: str) -> str:
+    """The sort a header's click asks for: by `key`, flipped when it is already the sort."""
+    return f"-{key}" if context.get("current_sort", "") == key else key
 
 
 @register.simple_tag(takes_context=True)
