@@ -960,8 +960,10 @@ class Assistance(SourcedModel):
         blank=True,
         help_text="Leave empty when not disclosed.",
     )
+    # 15 digits: what SQLite stores exactly (its NUMERIC keeps a REAL); the form, the admin and
+    # the import refuse longer amounts with Django's own message.
     amount_original = models.DecimalField(
-        validators=NOT_NEGATIVE, max_digits=16, decimal_places=2, null=True, blank=True
+        validators=NOT_NEGATIVE, max_digits=15, decimal_places=2, null=True, blank=True
     )
     currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217, e.g. SEK")
     recipient_country = CountryField(blank=True)

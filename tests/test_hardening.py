@@ -1,0 +1,148 @@
+"""What a security review found (issue 20), each pinned by a test that failed before its fix."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.db import models
+
+from partnerships.models import Assistance, Financing, Project
+
+from .factories import (
+    AssistanceFactory,
+    FinancingFactory,
+    OrganisationFactory,
+    PartnershipFactory,
+    ProjectFactory,
+    WorkingGroupFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+# 1. Decimals round-trip on both databases ---------------------------------------------------
+
+
+def tracker_decimal_fields():
+    for app in ("members", "partnerships"):
+        for model in apps.get_app_config(app).get_models():
+            if model.__name__.startswith("Historical"):
+                continue
+            for field in model._meta.concrete_fields:
+                if isinstance(field, models.DecimalField):
+                    yield model, field
+
+
+def largest(field) -> Decimal:
+    whole = field.max_digits - field.decimal_places
+    return Decimal(10) ** whole - Decimal(1).scaleb(-field.decimal_places)
+
+
+def test_every_decimal_field_fits_what_sqlite_stores_exactly():
+    """SQLite keeps 15 significant digits (NUMERIC affinity stores a REAL)."""
+    fields = list(tracker_decimal_fields())
+    assert fields
+    for model, field in fields:
+        assert field.max_digits <= 15, f"{model.__name__}.{field.name}"
+
+
+@pytest.fixture
+def largest_records():
+    """A project, its financing and an assistance with the largest value of every decimal field."""
+    partnership = PartnershipFactory()
+    project = ProjectFactory(partnership=partnership, capacity_unit="mtpa")
+    for field_name in ("capacity", "capex_musd", "abatement_tco2e"):
+        setattr(project, field_name, largest(Project._meta.get_field(field_name)))
+    project.save()
+    FinancingFactory(
+        project=project,
+        amount_musd=largest(Financing._meta.get_field("amount_musd")),
+        status=Financing.Status.SOUGHT,
+    )
+    assistance = AssistanceFactory(
+        partnership=partnership,
+        amount_musd=largest(Assistance._meta.get_field("amount_musd")),
+        amount_original=largest(Assistance._meta.get_field("amount_original")),
+        currency="SEK",
+    )
+    assistance.supported_projects.add(project)
+    return project, assistance
+
+
+def test_the_largest_value_of_every_decimal_field_reads_back_exactly(largest_records):
+    for model, field in tracker_decimal_fields():
+        if not field.editable:
+            continue
+        for value in model._default_manager.values_list(field.name, flat=True):
+            if value is not None and value:
+                assert value == largest(field), f"{model.__name__}.{field.name}"
+
+
+def test_every_page_of_a_record_with_the_largest_amounts_opens(staff_client, largest_records):
+    project, assistance = largest_records
+    partnership = project.partnership
+    financing = project.financing.get()
+    pages = [
+        "/",
+        "/pipeline/",
+        "/pipeline/export.csv",
+        "/pipeline/export.xlsx",
+        project.get_absolute_url(),
+        project.get_absolute_url() + "edit/",
+        project.get_absolute_url() + "history/",
+        "/assistance/",
+        "/assistance/export.csv",
+        assistance.get_absolute_url(),
+        assistance.get_absolute_url() + "edit/",
+        assistance.get_absolute_url() + "history/",
+        partnership.get_absolute_url(),
+        f"/partnerships/{partnership.pk}/assistance.xml",
+        "/history/",
+        f"/admin/partnerships/project/{project.pk}/change/",
+        f"/admin/partnerships/assistance/{assistance.pk}/change/",
+        f"/admin/partnerships/financing/{financing.pk}/change/",
+        "/admin/partnerships/project/",
+        "/admin/partnerships/assistance/",
+    ]
+    for path in pages:
+        response = staff_client.get(path)
+        assert response.status_code == 200, path
+        if hasattr(response, "streaming_content"):
+            b"".join(response.streaming_content)
+    for path in ("/admin/partnerships/project/export/", "/admin/partnerships/assistance/export/"):
+        for file_format in ("0", "1"):
+            response = staff_client.post(path, {"format": file_format, "resource": "0"})
+            assert response.status_code == 200, path
+
+
+def test_many_large_amounts_sum_on_every_total(staff_client):
+    """Sums of many largest values must not overflow the field's own precision (SQLite returns
+    a REAL for a SUM, PostgreSQL a NUMERIC with more digits)."""
+    sponsor = OrganisationFactory()
+    top = largest(Project._meta.get_field("capex_musd"))
+    for _ in range(12):
+        ProjectFactory(sponsor=sponsor, capex_musd=top, abatement_tco2e=Decimal("99999999999999"))
+    AssistanceFactory.create_batch(12, amount_musd=top)
+    for path in ("/", "/pipeline/", "/assistance/"):
+        assert staff_client.get(path).status_code == 200, path
+
+
+def test_a_value_longer_than_a_field_holds_is_refused_with_a_message(staff_client):
+    assistance = AssistanceFactory()
+    form = staff_client.get(assistance.get_absolute_url() + "edit/").context["form"]
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and not isinstance(value, list)
+    }
+    data.update(
+        title=assistance.title,
+        partnership=assistance.partnership_id,
+        provider=assistance.provider_id,
+        amount_original="99999999999999.99",
+        loaded_version=assistance.version,
+    )
+    response = staff_client.post(assistance.get_absolute_url() + "edit/", data)
+    assert response.status_code == 422
+    assert "no more than 15 digits" in response.content.decode()
