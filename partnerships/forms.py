@@ -7,7 +7,16 @@ from leadit.sections.editing import VersionedForm
 from leadit.sections.widgets import SearchableSelect, SearchableSelectMultiple, register_lookup
 from members.forms import DATE
 
-from .models import Assistance, Engagement, ForumActivity, Partnership, Project, Stage
+from .models import (
+    EARLIEST_STAGE_CHANGE,
+    EARLIEST_STAGE_CHANGE_MESSAGE,
+    Assistance,
+    Engagement,
+    ForumActivity,
+    Partnership,
+    Project,
+    Stage,
+)
 
 
 class StageChangeForm(forms.Form):
@@ -44,6 +53,8 @@ class StageChangeForm(forms.Form):
         changed_on = self.cleaned_data["changed_on"]
         if changed_on > datetime.date.today():
             raise forms.ValidationError("The date cannot be in the future.")
+        if changed_on < EARLIEST_STAGE_CHANGE:  # the database refuses it
+            raise forms.ValidationError(EARLIEST_STAGE_CHANGE_MESSAGE)
         return changed_on
 
 

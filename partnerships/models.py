@@ -24,6 +24,9 @@ MONEY = {"max_digits": 14, "decimal_places": 2}  # USD million, to the nearest U
 NOT_NEGATIVE = [MinValueValidator(0, "Amounts cannot be negative.")]
 ZERO = Decimal("0")
 YEAR_VALIDATORS = [MinValueValidator(1990), MaxValueValidator(2100)]
+# Where the tracker's records begin: the database refuses stage changes dated earlier.
+EARLIEST_STAGE_CHANGE = datetime.date(1990, 1, 1)
+EARLIEST_STAGE_CHANGE_MESSAGE = "The date cannot be before 1 Jan 1990, where the records begin."
 
 
 def year_range_check(field: str) -> models.CheckConstraint:
@@ -587,6 +590,8 @@ class Project(SourcedModel):
                 raise ValidationError(
                     {"stage": "A cancelled project cannot move to another stage."}
                 )
+            if on < EARLIEST_STAGE_CHANGE:
+                raise ValidationError({"on": EARLIEST_STAGE_CHANGE_MESSAGE})
             last = locked.stage_changes.order_by("-changed_on", "-pk").first()
             if last and on < last.changed_on:
                 when = f"{last.changed_on:%d %b %Y}"
@@ -647,7 +652,10 @@ class StageChange(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="stage_changes")
     from_stage = models.CharField(max_length=16, choices=Stage.choices, blank=True)
     to_stage = models.CharField(max_length=16, choices=Stage.choices)
-    changed_on = models.DateField(default=datetime.date.today)
+    changed_on = models.DateField(
+        default=datetime.date.today,
+        validators=[MinValueValidator(EARLIEST_STAGE_CHANGE, EARLIEST_STAGE_CHANGE_MESSAGE)],
+    )
     commissioning_year = models.PositiveSmallIntegerField(
         "expected commissioning",
         null=True,
@@ -675,8 +683,9 @@ class StageChange(models.Model):
                 condition=~Q(from_stage=models.F("to_stage")), name="stagechange_moves"
             ),
             models.CheckConstraint(
-                condition=Q(changed_on__gte=datetime.date(1990, 1, 1)),
+                condition=Q(changed_on__gte=EARLIEST_STAGE_CHANGE),
                 name="stagechange_date_plausible",
+                violation_error_message=EARLIEST_STAGE_CHANGE_MESSAGE,
             ),
             year_range_check("commissioning_year"),
         ]

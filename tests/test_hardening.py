@@ -146,3 +146,68 @@ def test_a_value_longer_than_a_field_holds_is_refused_with_a_message(staff_clien
     response = staff_client.post(assistance.get_absolute_url() + "edit/", data)
     assert response.status_code == 422
     assert "no more than 15 digits" in response.content.decode()
+
+
+# 6. Forms refuse what the database refuses ------------------------------------------------
+
+
+def test_a_stage_change_before_1990_is_refused_with_the_reason(staff_client):
+    project = ProjectFactory()
+    project.stage_changes.all().delete()  # no history: no "before the last change" check
+    response = staff_client.post(
+        f"/pipeline/{project.pk}/stage/",
+        {"to_stage": "feasibility", "changed_on": "1989-12-31"},
+        headers={"HX-Request": "true", "HX-Target": "stage"},
+    )
+    assert response.status_code == 422
+    assert "1 Jan 1990" in response.content.decode()
+    assert not project.stage_changes.exists()
+
+
+def test_a_stage_change_before_1990_is_refused_by_the_model_too():
+    from django.core.exceptions import ValidationError
+
+    project = ProjectFactory()
+    project.stage_changes.all().delete()
+    with pytest.raises(ValidationError):
+        project.move_to_stage("feasibility", on=datetime.date(1989, 12, 31))
+
+
+def test_the_admin_refuses_a_stage_change_before_1990(staff_client):
+    project = ProjectFactory()
+    change = project.stage_changes.get()
+    response = staff_client.post(
+        f"/admin/partnerships/stagechange/{change.pk}/change/",
+        {
+            "project": project.pk,
+            "from_stage": "",
+            "to_stage": change.to_stage,
+            "changed_on": "1989-12-31",
+            "note": "",
+            "source_url": "",
+        },
+    )
+    assert response.status_code == 200  # the form again, with the error
+    assert "1 Jan 1990" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("planned_fid_year", "1989"),
+        ("planned_commissioning_year", "2101"),
+        ("capex_musd", "-1"),
+        ("capacity", "5"),  # without a unit
+        ("capex_musd", "1e400"),
+        ("planned_fid_year", "99999999999999999999"),
+    ],
+)
+def test_the_project_form_refuses_what_the_database_refuses(staff_client, field, value):
+    project = ProjectFactory()
+    form = staff_client.get(f"/pipeline/{project.pk}/edit/").context["form"]
+    from leadit.sections.editing import form_data
+
+    data = form_data(form)
+    data[field] = value
+    response = staff_client.post(f"/pipeline/{project.pk}/edit/", data)
+    assert response.status_code == 422, response.content[:300]
