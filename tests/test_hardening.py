@@ -211,3 +211,63 @@ def test_the_project_form_refuses_what_the_database_refuses(staff_client, field,
     data[field] = value
     response = staff_client.post(f"/pipeline/{project.pk}/edit/", data)
     assert response.status_code == 422, response.content[:300]
+
+
+# 11. Small leaks ----------------------------------------------------------------------------
+
+
+def test_verify_refuses_an_http_next_on_an_https_request(staff_client):
+    project = ProjectFactory()
+    response = staff_client.post(
+        f"/pipeline/{project.pk}/verify/",
+        {"next": "http://testserver/pipeline/"},
+        secure=True,
+    )
+    assert response.status_code == 302
+    assert response["Location"] == project.get_absolute_url()
+    same_scheme = staff_client.post(
+        f"/pipeline/{project.pk}/verify/", {"next": "https://testserver/pipeline/"}, secure=True
+    )
+    assert same_scheme["Location"] == "https://testserver/pipeline/"
+    relative = staff_client.post(f"/pipeline/{project.pk}/verify/", {"next": "/pipeline/"})
+    assert relative["Location"] == "/pipeline/"
+
+
+def test_every_response_to_a_logged_in_user_is_private_and_not_stored(staff_client):
+    project = ProjectFactory()
+    AssistanceFactory(partnership=project.partnership or PartnershipFactory())
+    paths = [
+        "/",
+        "/pipeline/",
+        "/pipeline/export.csv",
+        "/pipeline/export.xlsx",
+        project.get_absolute_url(),
+        project.get_absolute_url() + "history/",
+        "/history/",
+        "/lookup/organisation/?field=sponsor",
+        "/members/export.csv",
+    ]
+    for path in paths:
+        response = staff_client.get(path)
+        assert response.status_code == 200, path
+        directives = {d.strip() for d in response["Cache-Control"].split(",")}
+        assert {"private", "no-store"} <= directives, path
+    fragment = staff_client.get("/pipeline/", headers={"HX-Request": "true", "HX-Target": "results"})
+    assert "no-store" in fragment["Cache-Control"]
+    admin = staff_client.get("/admin/")  # the admin sets its own (never_cache): kept
+    assert "no-store" in admin["Cache-Control"]
+
+
+def test_the_login_page_and_health_check_are_not_marked_private(client):
+    assert "private" not in client.get("/healthz").get("Cache-Control", "")
+
+
+def test_history_does_not_tell_whether_a_username_exists(staff_client, django_user_model):
+    django_user_model.objects.create_user("quiet")
+    unknown = staff_client.get("/history/", {"user": "nobody-at-all"})
+    quiet = staff_client.get("/history/", {"user": "quiet"})
+    assert unknown.status_code == quiet.status_code == 200
+    for response in (unknown, quiet):
+        html = response.content.decode()
+        assert "No changes match" in html
+        assert "No user is called" not in html

@@ -257,7 +257,9 @@ class VerifyView(View):
             # Whatever listed it (the dashboard's review queue) reloads itself on this event.
             return trigger_client_event(HttpResponse(status=204), "record-verified")
         next_url = request.POST.get("next", "")
-        if url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+        if url_has_allowed_host_and_scheme(
+            next_url, {request.get_host()}, require_https=request.is_secure()
+        ):
             return HttpResponseRedirect(next_url)
         return HttpResponseRedirect(record.get_absolute_url())
 
