@@ -25,7 +25,7 @@ from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 from .caching import cache_select_options
 from .fields import checked_formfield
 from .history import field_changes, label_values
-from .views import RecordHistoryView, can, wants_fragment
+from .views import PermissionMixin, RecordHistoryView, can, wants_fragment
 
 
 class VersionedForm(forms.ModelForm):
@@ -86,10 +86,11 @@ class ModelFormView(View):
     fragment = "form"
 
     def dispatch(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        action = "change" if self.object else "add"
+        # The permission first: a user without it learns nothing, not even which records exist.
+        action = "change" if kwargs.get("pk") is not None else "add"
         if not can(request.user, action, self.model):
             raise PermissionDenied(f"You may not {action} {self.model._meta.verbose_name_plural}.")
+        self.object = self.get_object()
         return super().dispatch(request, *args, **kwargs)
 
     def get_object(self):
@@ -207,9 +208,9 @@ class DeleteView(View):
     template_name = "generic/object_confirm_delete.html"
 
     def dispatch(self, request, *args, **kwargs):
-        self.object = get_object_or_404(self.model, pk=kwargs["pk"])
         if not can(request.user, "delete", self.model):
             raise PermissionDenied(f"You may not delete {self.model._meta.verbose_name_plural}.")
+        self.object = get_object_or_404(self.model, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
@@ -240,16 +241,15 @@ class DeleteView(View):
         return TemplateResponse(self.request, self.template_name, context, status=status)
 
 
-class VerifyView(View):
+class VerifyView(PermissionMixin, View):
     """POST: the record's facts were checked against its source today (one click)."""
 
     model = None
+    permission_action = "change"
     http_method_names = ["post"]
 
     def post(self, request, pk):
         record = get_object_or_404(self.model, pk=pk)
-        if not can(request.user, "change", self.model):
-            raise PermissionDenied(f"You may not change {self.model._meta.verbose_name_plural}.")
         record.last_verified_on = datetime.date.today()
         record.save(update_fields=["last_verified_on"])
         messages.success(request, f"“{record}” marked as verified today.")
