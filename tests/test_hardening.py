@@ -252,7 +252,9 @@ def test_every_response_to_a_logged_in_user_is_private_and_not_stored(staff_clie
         assert response.status_code == 200, path
         directives = {d.strip() for d in response["Cache-Control"].split(",")}
         assert {"private", "no-store"} <= directives, path
-    fragment = staff_client.get("/pipeline/", headers={"HX-Request": "true", "HX-Target": "results"})
+    fragment = staff_client.get(
+        "/pipeline/", headers={"HX-Request": "true", "HX-Target": "results"}
+    )
     assert "no-store" in fragment["Cache-Control"]
     admin = staff_client.get("/admin/")  # the admin sets its own (never_cache): kept
     assert "no-store" in admin["Cache-Control"]
@@ -271,3 +273,74 @@ def test_history_does_not_tell_whether_a_username_exists(staff_client, django_us
         html = response.content.decode()
         assert "No changes match" in html
         assert "No user is called" not in html
+
+
+# 4. Login lockouts behind a proxy -----------------------------------------------------------
+
+PROXY = "10.0.0.2"
+
+
+def behind_proxy(client_ip: str):
+    from django.test import Client
+
+    return Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=client_ip)
+
+
+def log_in(client, username, password="wrong"):
+    return client.post("/accounts/login/", {"username": username, "password": password})
+
+
+@pytest.fixture
+def officer(django_user_model):
+    return django_user_model.objects.create_user("secretariat", password="the-right-password-42")
+
+
+def test_one_client_behind_the_proxy_cannot_lock_the_account_for_another(settings, officer):
+    settings.TRUSTED_PROXY_COUNT = 1
+    attacker, colleague = behind_proxy("203.0.113.5"), behind_proxy("198.51.100.7")
+    for _ in range(4):
+        assert log_in(attacker, "secretariat").status_code == 200
+    assert log_in(attacker, "secretariat").status_code == 429
+    assert log_in(attacker, "secretariat", "the-right-password-42").status_code == 429
+    # The same account from another client behind the same proxy: not locked.
+    assert log_in(colleague, "secretariat", "the-right-password-42").status_code == 302
+
+
+def test_the_client_address_is_the_one_the_trusted_proxy_saw(settings, officer):
+    """A client's own X-Forwarded-For entries (left of the proxy's) change nothing."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    from django.test import Client
+
+    for n in range(5):
+        spoofing = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 203.0.113.5")
+        log_in(spoofing, "secretariat")
+    assert log_in(behind_proxy("203.0.113.5"), "secretariat").status_code == 429
+
+
+def test_without_a_trusted_proxy_x_forwarded_for_is_ignored(settings, officer):
+    settings.TRUSTED_PROXY_COUNT = 0
+    from django.test import Client
+
+    for n in range(5):
+        log_in(
+            Client(REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}"), "secretariat"
+        )
+    assert log_in(Client(REMOTE_ADDR="203.0.113.9"), "secretariat").status_code == 429
+    assert log_in(Client(REMOTE_ADDR="203.0.113.10"), "secretariat").status_code == 200
+
+
+def test_one_address_trying_many_usernames_is_stopped(settings, officer):
+    settings.TRUSTED_PROXY_COUNT = 1
+    guesser = behind_proxy("203.0.113.66")
+    limit = settings.AXES_ADDRESS_FAILURE_LIMIT
+    assert limit > settings.AXES_FAILURE_LIMIT
+    statuses = [log_in(guesser, f"user{n}").status_code for n in range(limit)]
+    assert statuses[:-1] == [200] * (limit - 1) and statuses[-1] == 429
+    # Now every username is refused from that address, even with the right password...
+    response = log_in(guesser, "secretariat", "the-right-password-42")
+    assert response.status_code == 429
+    # ...but not from another client behind the same proxy.
+    assert (
+        log_in(behind_proxy("198.51.100.7"), "secretariat", "the-right-password-42").status_code
+        == 302
+    )
