@@ -462,3 +462,96 @@ def test_restore_undoes_neutralise_exactly(text):
 
     assert restore(neutralise(text)) == text
     assert not neutralise(text).startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+# 9. Import errors are messages per row and column, never tracebacks -------------------------
+
+
+def admin_import(client, content: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("p.csv", content, content_type="text/csv")
+    return client.post(
+        "/admin/partnerships/project/import/",
+        {"import_file": upload, "format": "0", "resource": "0"},
+    )
+
+
+HEADER = b"name,country,sponsor,sector,stage,"
+
+
+@pytest.fixture
+def importable():
+    from .factories import SectorFactory
+
+    SectorFactory(slug="steel", name="Iron and steel")
+    OrganisationFactory(name="Stegra")
+
+
+def assert_no_traceback(html: str):
+    for leak in ("Traceback", "File &quot;", 'File "', "site-packages", "/work/", ".py&quot;"):
+        assert leak not in html, leak
+
+
+@pytest.mark.parametrize(
+    "column, value, message",
+    [
+        ("planned_fid_year", "Infinity", "is not a whole number"),
+        ("planned_fid_year", "-Infinity", "is not a whole number"),
+        ("planned_fid_year", "NaN", "is not a whole number"),
+        ("planned_fid_year", "2030.5", "is not a whole number"),
+        ("planned_fid_year", "1e999999999", "is far too large"),
+        ("planned_fid_year", "99999999999999999999999", "is far too large"),
+        ("planned_fid_year", "2101", "less than or equal to 2100"),
+        ("capex_musd", "NaN", "is not a finite number"),
+        ("capex_musd", "1e999999999", "digits"),
+        ("last_verified_on", "2026-13-45", "last_verified_on"),
+    ],
+)
+def test_bad_values_are_messages_in_their_row_and_column(
+    staff_client, importable, column, value, message
+):
+    content = HEADER + column.encode() + b"\nA,IN,Stegra,steel,identified," + value.encode() + b"\n"
+    response = admin_import(staff_client, content)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert_no_traceback(html)
+    assert "Some rows failed to validate" in html
+    assert message in html
+    assert response.context.get("confirm_form") is None
+    assert not Project.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (HEADER + b"colour\nA,IN,Stegra,steel,identified,green\n", "Unknown column(s) colour"),
+        (b"name,name\nA,B\n", "The file has no column country"),
+    ],
+)
+def test_wrong_columns_are_a_message_without_a_traceback(
+    staff_client, importable, content, message
+):
+    response = admin_import(staff_client, content)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert_no_traceback(html)
+    assert message in html
+    assert "[&#x27;" not in html  # the message itself, not a Python list of it
+
+
+def test_an_unexpected_error_in_a_row_is_a_message_and_is_logged(
+    staff_client, importable, monkeypatch, caplog
+):
+    from partnerships.resources import ProjectResource
+
+    def broken(self, *args, **kwargs):
+        raise RuntimeError("/srv/secret/path.py exploded")
+
+    monkeypatch.setattr(ProjectResource, "after_import_row", broken)
+    response = admin_import(staff_client, HEADER + b"site\nA,IN,Stegra,steel,identified,x\n")
+    html = response.content.decode()
+    assert_no_traceback(html)
+    assert "/srv/secret" not in html
+    assert "could not be imported" in html
+    assert "exploded" in caplog.text  # for the administrators, in the log
