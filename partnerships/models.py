@@ -14,6 +14,7 @@ from django.urls import reverse
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from leadit.roles import SECRETARIAT
 from leadit.sections.dates import months_before
 from leadit.sections.models import SourcedModel, TrackedModel
 from members.models import CountryProfile, Member, Organisation, Sector
@@ -242,6 +243,24 @@ class WorkingGroup(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.partnership}: {self.name}"
+
+
+def check_working_group(record) -> None:
+    """Model validation (site forms, admin and imports alike): a record's working group belongs
+    to its partnership. A working group chosen without a partnership brings its partnership
+    along, as the officer means; one of another partnership is refused."""
+    group = record.working_group if record.working_group_id else None
+    if group is None:
+        return
+    if record.partnership_id is None:
+        record.partnership = group.partnership
+    elif record.partnership_id != group.partnership_id:
+        raise ValidationError(
+            {
+                "working_group": f"“{group.name}” is a working group of {group.partnership}, "
+                f"not of {record.partnership}: choose one of its own, or no working group."
+            }
+        )
 
 
 class Stage(models.TextChoices):
@@ -535,6 +554,7 @@ class Project(SourcedModel):
 
     def clean(self):
         super().clean()
+        check_working_group(self)
         previous = getattr(self, "_loaded_stage", None)
         if previous == Stage.CANCELLED and self.stage != Stage.CANCELLED:
             raise ValidationError({"stage": "A cancelled project cannot move to another stage."})
@@ -893,6 +913,16 @@ class Engagement(SourcedModel):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self):
+        super().clean()
+        check_working_group(self)
+        # Followed up by the Secretariat: the site's form offers only its officers, and the
+        # admin and imports are held to the same.
+        if self.owner_id and not self.owner.groups.filter(name=SECRETARIAT).exists():
+            raise ValidationError(
+                {"owner": f"“{self.owner}” is not a Secretariat officer; choose one who is."}
+            )
+
     def get_absolute_url(self) -> str:
         return reverse("partnerships:engagement_detail", args=[self.pk])
 
@@ -996,6 +1026,10 @@ class Assistance(SourcedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self):
+        super().clean()
+        check_working_group(self)
 
     def get_absolute_url(self) -> str:
         return reverse("partnerships:assistance_detail", args=[self.pk])

@@ -555,3 +555,97 @@ def test_an_unexpected_error_in_a_row_is_a_message_and_is_logged(
     assert "/srv/secret" not in html
     assert "could not be imported" in html
     assert "exploded" in caplog.text  # for the administrators, in the log
+
+
+# 10. Related records that contradict each other ---------------------------------------------
+
+
+def edit_data(client, url: str) -> "QueryDict":  # noqa: F821
+    from leadit.sections.editing import form_data
+
+    return form_data(client.get(url).context["form"])
+
+
+def test_a_project_cannot_take_a_working_group_of_another_partnership(staff_client):
+    own, other = PartnershipFactory(name="Own"), PartnershipFactory(name="Other")
+    group = WorkingGroupFactory(partnership=other, name="Cement group")
+    project = ProjectFactory(partnership=own)
+    url = f"/pipeline/{project.pk}/edit/"
+    data = edit_data(staff_client, url)
+    data["working_group"] = str(group.pk)
+    response = staff_client.post(url, data)
+    assert response.status_code == 422
+    assert "is a working group of Other, not of Own" in response.content.decode()
+    project.refresh_from_db()
+    assert project.working_group is None
+
+
+def test_a_working_group_chosen_without_a_partnership_brings_its_partnership(staff_client):
+    group = WorkingGroupFactory(partnership=PartnershipFactory(name="Steel"))
+    project = ProjectFactory(partnership=None)
+    url = f"/pipeline/{project.pk}/edit/"
+    data = edit_data(staff_client, url)
+    data["working_group"] = str(group.pk)
+    assert staff_client.post(url, data).status_code == 302
+    project.refresh_from_db()
+    assert (project.working_group, project.partnership) == (group, group.partnership)
+
+
+def test_the_admin_refuses_an_assistance_with_another_partnership_s_working_group(staff_client):
+    from django.core.exceptions import ValidationError
+
+    assistance = AssistanceFactory()
+    group = WorkingGroupFactory(name="Elsewhere")
+    assistance.working_group = group
+    with pytest.raises(ValidationError) as error:
+        assistance.full_clean()
+    assert "working_group" in error.value.message_dict
+    response = staff_client.get(f"/admin/partnerships/assistance/{assistance.pk}/change/")
+    form = response.context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(
+        working_group=group.pk,
+        supported_projects=[],
+        **{f"financing-{k}": v for k, v in {"TOTAL_FORMS": 0, "INITIAL_FORMS": 0}.items()},
+    )
+    data.pop("supported_projects")
+    data["recipient_country"] = ""
+    response = staff_client.post(f"/admin/partnerships/assistance/{assistance.pk}/change/", data)
+    assert response.status_code == 200  # the form again, not a redirect
+    assert "is a working group of" in response.content.decode()
+    assistance.refresh_from_db()
+    assert assistance.working_group is None
+
+
+def test_an_engagement_with_another_partnership_s_working_group_is_refused():
+    from django.core.exceptions import ValidationError
+
+    from .factories import EngagementFactory
+
+    engagement = EngagementFactory(partnership=PartnershipFactory())
+    engagement.working_group = WorkingGroupFactory()
+    with pytest.raises(ValidationError) as error:
+        engagement.full_clean()
+    assert "working_group" in error.value.message_dict
+
+
+def test_the_admin_refuses_an_engagement_owner_outside_the_secretariat(
+    staff_client, viewer_user, secretariat_user
+):
+    from .factories import EngagementFactory
+
+    engagement = EngagementFactory()
+    url = f"/admin/partnerships/engagement/{engagement.pk}/change/"
+    form = staff_client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data["recipient_country"] = ""
+    data["owner"] = viewer_user.pk
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert "is not a Secretariat officer" in response.content.decode()
+    engagement.refresh_from_db()
+    assert engagement.owner is None
+    data["owner"] = secretariat_user.pk
+    assert staff_client.post(url, data).status_code == 302
+    engagement.refresh_from_db()
+    assert engagement.owner == secretariat_user
