@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from leadit.sections.editing import VersionedForm
+from leadit.sections.models import refuse_xml_forbidden
 from leadit.sections.widgets import SearchableSelect, SearchableSelectMultiple, register_lookup
 from members.forms import DATE
 
@@ -31,6 +32,7 @@ class StageChangeForm(forms.Form):
         label="Note",
         max_length=2000,
         required=False,
+        validators=[refuse_xml_forbidden],  # saved by move_to_stage, not a model form
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="What happened, and where it was reported.",
     )

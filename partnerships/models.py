@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from leadit.roles import SECRETARIAT
 from leadit.sections.dates import months_before
-from leadit.sections.models import SourcedModel, TrackedModel
+from leadit.sections.models import SourcedModel, TrackedModel, XmlSafeModel
 from members.models import CountryProfile, Member, Organisation, Sector
 
 from . import iati
@@ -666,7 +666,7 @@ def _current_user():
     return user if user is not None and user.is_authenticated else None
 
 
-class StageChange(models.Model):
+class StageChange(XmlSafeModel):
     """One step of a project along the ladder: the series behind pace and slippage."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="stage_changes")

@@ -649,3 +649,88 @@ def test_the_admin_refuses_an_engagement_owner_outside_the_secretariat(
     assert staff_client.post(url, data).status_code == 302
     engagement.refresh_from_db()
     assert engagement.owner == secretariat_user
+
+
+# 7. Text that XML 1.0 cannot hold is refused ------------------------------------------------
+
+VT = "\x0b"
+
+
+def test_every_text_field_of_every_tracker_model_refuses_xml_forbidden_characters():
+    from django.core.exceptions import ValidationError
+
+    from leadit.sections.models import XmlSafeModel
+
+    for app in ("members", "partnerships"):
+        for model in apps.get_app_config(app).get_models():
+            if model.__name__.startswith("Historical"):
+                continue
+            assert issubclass(model, XmlSafeModel), model
+            for field in model._meta.concrete_fields:
+                if not isinstance(field, models.CharField | models.TextField) or field.choices:
+                    continue
+                record = model()
+                setattr(record, field.attname, f"a{VT}")
+                with pytest.raises(ValidationError) as error:
+                    record.clean_fields()
+                name = f"{model.__name__}.{field.name}"
+                assert field.name in error.value.message_dict, name
+                if type(field) in (models.CharField, models.TextField):  # slugs, URLs: their own
+                    assert "U+000B" in " ".join(error.value.message_dict[field.name]), name
+
+
+@pytest.mark.parametrize("character", ["\x0b", "\x00", "\x1f", "\ufffe", "\x0c"])
+def test_the_site_form_refuses_a_control_character_in_a_title(staff_client, character):
+    assistance = AssistanceFactory(title="Clean title")
+    url = assistance.get_absolute_url() + "edit/"
+    data = edit_data(staff_client, url)
+    data["title"] = f"Bad{character}title"
+    response = staff_client.post(url, data)
+    assert response.status_code == 422
+    assistance.refresh_from_db()
+    assert assistance.title == "Clean title"
+
+
+def test_the_site_form_says_which_character_to_remove(staff_client):
+    project = ProjectFactory()
+    url = f"/pipeline/{project.pk}/edit/"
+    data = edit_data(staff_client, url)
+    data["description"] = f"Line one{VT}line two\r\nand a tab\tis fine"
+    response = staff_client.post(url, data)
+    assert response.status_code == 422
+    assert "U+000B" in response.content.decode()
+    data["description"] = "Line one\r\nline two\tis fine"
+    assert staff_client.post(url, data).status_code == 302
+
+
+def test_the_stage_note_refuses_a_control_character(staff_client):
+    project = ProjectFactory()
+    response = staff_client.post(
+        f"/pipeline/{project.pk}/stage/",
+        {
+            "to_stage": "feasibility",
+            "changed_on": datetime.date.today().isoformat(),
+            "note": f"x{VT}y",
+        },
+        headers={"HX-Request": "true", "HX-Target": "stage"},
+    )
+    assert response.status_code == 422
+    assert "U+000B" in response.content.decode()
+
+
+def test_the_admin_and_the_import_refuse_a_control_character(staff_client):
+    import tablib
+
+    from members.models import Organisation
+    from members.resources import OrganisationResource
+
+    response = staff_client.post(
+        "/admin/members/organisation/add/", {"name": f"Bad{VT}name", "org_type": "10"}
+    )
+    assert response.status_code == 200 and "U+000B" in response.content.decode()
+    dataset = tablib.Dataset(headers=["name", "notes"])
+    dataset.append(["Fine name", f"bad{VT}note"])
+    result = OrganisationResource().import_data(dataset, dry_run=False)
+    assert result.has_validation_errors()
+    assert "U+000B" in " ".join(result.invalid_rows[0].error_dict["notes"])
+    assert not Organisation.objects.filter(name__in=["Fine name", f"Bad{VT}name"]).exists()
