@@ -10,7 +10,6 @@ from simple_history.models import HistoricalRecords
 
 from .dates import months_before
 
-
 # Characters XML 1.0 cannot hold (C0 controls but tab and line breaks, surrogates, U+FFFE/FFFF):
 # a record's text goes into the IATI file and spreadsheets, where one of them breaks the file.
 XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
