@@ -148,6 +148,39 @@ def test_a_value_longer_than_a_field_holds_is_refused_with_a_message(staff_clien
     assert "no more than 15 digits" in response.content.decode()
 
 
+def test_the_import_and_the_admin_refuse_a_value_longer_than_a_field_holds(staff_client):
+    import tablib
+
+    from partnerships.resources import AssistanceResource
+
+    assistance = AssistanceFactory(title="Grant", amount_original=Decimal("5"))
+    dataset = tablib.Dataset(
+        headers=["title", "partnership", "provider", "kind", "amount_original"]
+    )
+    dataset.append(
+        [
+            "Grant",
+            assistance.partnership.name,
+            assistance.provider.name,
+            "technical_assistance",
+            "99999999999999.99",
+        ]
+    )
+    result = AssistanceResource().import_data(dataset, dry_run=False)
+    assert result.has_validation_errors()
+    errors = " ".join(result.invalid_rows[0].error_dict["amount_original"])
+    assert "no more than 15 digits" in errors
+    url = f"/admin/partnerships/assistance/{assistance.pk}/change/"
+    form = staff_client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.pop("supported_projects", None)
+    data.update(recipient_country="", amount_original="99999999999999.99")
+    response = staff_client.post(url, data)
+    assert response.status_code == 200 and "no more than 15 digits" in response.content.decode()
+    assistance.refresh_from_db()
+    assert assistance.amount_original == Decimal("5")
+
+
 # 6. Forms refuse what the database refuses ------------------------------------------------
 
 
