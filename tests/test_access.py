@@ -307,3 +307,20 @@ def test_member_page_shows_contacts_only_to_those_who_may_view_them(django_user_
     user.user_permissions.add(Permission.objects.get(codename="view_contact"))
     client.force_login(django_user_model.objects.get(pk=user.pk))
     assert "focal@example.org" in client.get(member.get_absolute_url()).content.decode()
+
+
+def test_record_pages_show_related_panels_only_to_those_who_may_view_them(django_user_model):
+    from django.test import Client
+
+    from .factories import FinancingFactory
+
+    project = ProjectFactory(name="Visible project")
+    FinancingFactory(project=project, provider__name="Hidden financier")
+    AssistanceFactory(title="Hidden assistance").supported_projects.add(project)
+    user = django_user_model.objects.create_user("pat")
+    user.user_permissions.add(Permission.objects.get(codename="view_project"))
+    client = Client()
+    client.force_login(user)
+    html = client.get(project.get_absolute_url()).content.decode()
+    assert "Visible project" in html
+    assert "Hidden financier" not in html and "Hidden assistance" not in html
