@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Responses to a logged-in user: Cache-Control: private, no-store.
+    "leadit.cache_control.PrivateNoStoreMiddleware",
     # Every page needs a login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Keeps a session alive while it is used; it ends after SESSION_COOKIE_AGE without activity.
@@ -210,14 +212,21 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
-# Login throttling (django-axes): lock a username from an address after repeated failures.
+# Login throttling (django-axes, see leadit.lockouts): five failures lock a username from one
+# client address (never for everyone), thirty lock an address across usernames.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "leadit.auth.RoleBackend",  # ModelBackend, one query for the permissions
 ]
 AXES_FAILURE_LIMIT = 5
+AXES_ADDRESS_FAILURE_LIMIT = 30
 AXES_COOLOFF_TIME = 1  # hour
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "leadit.lockouts.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "leadit.lockouts.client_address"
+# How many proxies in front of the app append to X-Forwarded-For (a load balancer: 1). With 0
+# (make serve, no proxy) the client address is REMOTE_ADDR and X-Forwarded-For is ignored.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 

@@ -1,11 +1,11 @@
 import datetime
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.staticfiles import finders
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.utils.text import capfirst
 from django.views.decorators.cache import cache_control
@@ -15,10 +15,11 @@ from django.views.decorators.vary import vary_on_headers
 from leadit.sections.fields import plausible_id
 from leadit.sections.history import latest_changes
 from leadit.sections.registry import viewname
-from leadit.sections.views import require_perm, wants_fragment
+from leadit.sections.views import can, require_perm, requires, wants_fragment
 from leadit.sections.widgets import LOOKUPS, SHOWN, DateInput
+from members.models import Member
 from partnerships import dashboard as figures
-from partnerships.models import Project
+from partnerships.models import Assistance, Engagement, ForumActivity, Partnership, Project
 
 STUCK_CHOICES = (3, 6, 12, 18, 24, 36)
 
@@ -27,6 +28,11 @@ class DashboardForm(forms.Form):
     stuck_months = forms.IntegerField(min_value=1, max_value=600, required=False)
 
 
+# The dashboard's figures come from these; reading it needs the view permission of each.
+DASHBOARD_MODELS = [Project, Member, Engagement, Assistance, ForumActivity, Partnership]
+
+
+@requires("view", DASHBOARD_MODELS)
 @require_GET
 @vary_on_headers("HX-Request", "HX-Target")
 def dashboard(request):
@@ -49,13 +55,14 @@ def dashboard(request):
     return render(request, template, context, status=status)
 
 
-@require_GET
 def lookup(request, name):
     """Options of a searchable select: the selected ones, then up to SHOWN matches."""
     spec = LOOKUPS.get(name)
     if spec is None:
         raise Http404("No such lookup.")
-    require_perm(request.user, "view", spec.model)
+    require_perm(request.user, "view", spec.model)  # before the method: a user without it
+    if request.method != "GET":  # learns nothing
+        return HttpResponseNotAllowed(["GET"])
     field = request.GET.get("field", "")
     text = request.GET.get(f"{field}__search", "")[:100].replace("\x00", "")
     ids = [v for v in request.GET.getlist(field) if plausible_id(v)]
@@ -129,13 +136,8 @@ class HistoryFilterForm(forms.Form):
         ]
 
     def clean_user(self):
-        username = self.cleaned_data["user"]
-        if not username:
-            return None
-        user = get_user_model().objects.filter(username=username).first()
-        if user is None:
-            raise forms.ValidationError(f"No user is called “{username}”.")
-        return user
+        # Not looked up: whether a username exists is not for a reader to find out here.
+        return self.cleaned_data["user"].strip() or None
 
     def clean(self):
         cleaned = super().clean()
@@ -145,11 +147,19 @@ class HistoryFilterForm(forms.Form):
         return cleaned
 
 
+def trail_models():
+    return [trail.model for trail in trails()]
+
+
+@requires("view", trail_models, any_of=True)
 @require_GET
 @vary_on_headers("HX-Request", "HX-Target")
 def history(request):
-    """The latest changes across the tracker: who changed what, and when."""
-    available = trails()
+    """The latest changes across the tracker: who changed what, and when. Only the kinds of
+    record the user may view are listed (and offered in the filter)."""
+    available = [t for t in trails() if can(request.user, "view", t.model)]
+    if not available:
+        raise PermissionDenied("You may not view any kind of record.")
     form = HistoryFilterForm(request.GET or None, trails=available)
     entries, status = [], 200
     if form.is_bound and not form.is_valid():

@@ -39,5 +39,5 @@ class MemberDetailView(RecordDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["panels"] = panels_for(self.object)
+        context["panels"] = panels_for(self.object, self.request.user)
         return context

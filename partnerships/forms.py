@@ -4,6 +4,7 @@ from django import forms
 
 from leadit.roles import secretariat_users
 from leadit.sections.editing import VersionedForm
+from leadit.sections.models import refuse_xml_forbidden
 from leadit.sections.widgets import (
     DateInput,
     SearchableSelect,
@@ -11,7 +12,17 @@ from leadit.sections.widgets import (
     register_lookup,
 )
 
-from .models import LADDER, Assistance, Engagement, ForumActivity, Partnership, Project, Stage
+from .models import (
+    EARLIEST_STAGE_CHANGE,
+    EARLIEST_STAGE_CHANGE_MESSAGE,
+    LADDER,
+    Assistance,
+    Engagement,
+    ForumActivity,
+    Partnership,
+    Project,
+    Stage,
+)
 
 
 class StageChangeForm(forms.Form):
@@ -26,6 +37,7 @@ class StageChangeForm(forms.Form):
         label="Note",
         max_length=2000,
         required=False,
+        validators=[refuse_xml_forbidden],  # saved by move_to_stage, not a model form
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="What happened, and where it was reported.",
     )
@@ -47,6 +59,8 @@ class StageChangeForm(forms.Form):
         changed_on = self.cleaned_data["changed_on"]
         if changed_on > datetime.date.today():
             raise forms.ValidationError("The date cannot be in the future.")
+        if changed_on < EARLIEST_STAGE_CHANGE:  # the database refuses it
+            raise forms.ValidationError(EARLIEST_STAGE_CHANGE_MESSAGE)
         return changed_on
 
 

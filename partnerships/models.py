@@ -14,8 +14,9 @@ from django.urls import reverse
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from leadit.roles import SECRETARIAT
 from leadit.sections.dates import months_before
-from leadit.sections.models import SourcedModel, TrackedModel
+from leadit.sections.models import SourcedModel, TrackedModel, XmlSafeModel
 from leadit.sections.search import Searchable, SearchableQuerySet
 from members import countries as classification
 from members.models import CountryProfile, Member, Organisation, Sector
@@ -26,6 +27,9 @@ MONEY = {"max_digits": 14, "decimal_places": 2}  # USD million, to the nearest U
 NOT_NEGATIVE = [MinValueValidator(0, "Amounts cannot be negative.")]
 ZERO = Decimal("0")
 YEAR_VALIDATORS = [MinValueValidator(1990), MaxValueValidator(2100)]
+# Where the tracker's records begin: the database refuses stage changes dated earlier.
+EARLIEST_STAGE_CHANGE = datetime.date(1990, 1, 1)
+EARLIEST_STAGE_CHANGE_MESSAGE = "The date cannot be before 1 Jan 1990, where the records begin."
 
 
 def year_range_check(field: str) -> models.CheckConstraint:
@@ -247,6 +251,24 @@ class WorkingGroup(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.partnership}: {self.name}"
+
+
+def check_working_group(record) -> None:
+    """Model validation (site forms, admin and imports alike): a record's working group belongs
+    to its partnership. A working group chosen without a partnership brings its partnership
+    along, as the officer means; one of another partnership is refused."""
+    group = record.working_group if record.working_group_id else None
+    if group is None:
+        return
+    if record.partnership_id is None:
+        record.partnership = group.partnership
+    elif record.partnership_id != group.partnership_id:
+        raise ValidationError(
+            {
+                "working_group": f"“{group.name}” is a working group of {group.partnership}, "
+                f"not of {record.partnership}: choose one of its own, or no working group."
+            }
+        )
 
 
 class Stage(models.TextChoices):
@@ -556,6 +578,7 @@ class Project(Searchable, SourcedModel):
 
     def clean(self):
         super().clean()
+        check_working_group(self)
         previous = getattr(self, "_loaded_stage", None)
         if previous == Stage.CANCELLED and self.stage != Stage.CANCELLED:
             raise ValidationError({"stage": "A cancelled project cannot move to another stage."})
@@ -611,6 +634,8 @@ class Project(Searchable, SourcedModel):
                 raise ValidationError(
                     {"stage": "A cancelled project cannot move to another stage."}
                 )
+            if on < EARLIEST_STAGE_CHANGE:
+                raise ValidationError({"on": EARLIEST_STAGE_CHANGE_MESSAGE})
             last = locked.stage_changes.order_by("-changed_on", "-pk").first()
             if last and on < last.changed_on:
                 when = f"{last.changed_on:%d %b %Y}"
@@ -665,13 +690,16 @@ def _current_user():
     return user if user is not None and user.is_authenticated else None
 
 
-class StageChange(models.Model):
+class StageChange(XmlSafeModel):
     """One step of a project along the ladder: the series behind pace and slippage."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="stage_changes")
     from_stage = models.CharField(max_length=16, choices=Stage.choices, blank=True)
     to_stage = models.CharField(max_length=16, choices=Stage.choices)
-    changed_on = models.DateField(default=datetime.date.today)
+    changed_on = models.DateField(
+        default=datetime.date.today,
+        validators=[MinValueValidator(EARLIEST_STAGE_CHANGE, EARLIEST_STAGE_CHANGE_MESSAGE)],
+    )
     commissioning_year = models.PositiveSmallIntegerField(
         "expected commissioning",
         null=True,
@@ -699,8 +727,9 @@ class StageChange(models.Model):
                 condition=~Q(from_stage=models.F("to_stage")), name="stagechange_moves"
             ),
             models.CheckConstraint(
-                condition=Q(changed_on__gte=datetime.date(1990, 1, 1)),
+                condition=Q(changed_on__gte=EARLIEST_STAGE_CHANGE),
                 name="stagechange_date_plausible",
+                violation_error_message=EARLIEST_STAGE_CHANGE_MESSAGE,
             ),
             year_range_check("commissioning_year"),
         ]
@@ -911,6 +940,16 @@ class Engagement(Searchable, SourcedModel):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self):
+        super().clean()
+        check_working_group(self)
+        # Followed up by the Secretariat: the site's form offers only its officers, and the
+        # admin and imports are held to the same.
+        if self.owner_id and not self.owner.groups.filter(name=SECRETARIAT).exists():
+            raise ValidationError(
+                {"owner": f"“{self.owner}” is not a Secretariat officer; choose one who is."}
+            )
+
     def get_absolute_url(self) -> str:
         return reverse("partnerships:engagement_detail", args=[self.pk])
 
@@ -990,8 +1029,10 @@ class Assistance(Searchable, SourcedModel):
         blank=True,
         help_text="Leave empty when not disclosed.",
     )
+    # 15 digits: what SQLite stores exactly (its NUMERIC keeps a REAL); the form, the admin and
+    # the import refuse longer amounts with Django's own message.
     amount_original = models.DecimalField(
-        validators=NOT_NEGATIVE, max_digits=16, decimal_places=2, null=True, blank=True
+        validators=NOT_NEGATIVE, max_digits=15, decimal_places=2, null=True, blank=True
     )
     currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217, e.g. SEK")
     recipient_country = CountryField(blank=True)
@@ -1034,6 +1075,7 @@ class Assistance(Searchable, SourcedModel):
 
     def clean(self):
         super().clean()
+        check_working_group(self)
         errors = {}
         today = datetime.date.today()
         # IATI: actual dates are facts, so never in the future; a started activity has one.

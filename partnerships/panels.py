@@ -36,24 +36,28 @@ def register() -> None:
                 "Projects it sponsors",
                 "partnerships/panels/projects.html",
                 sponsored_projects,
+                "partnerships.view_project",
                 "No pipeline projects.",
             ),
             Panel(
                 "Technology-transfer engagements",
                 "partnerships/panels/engagements.html",
                 engagements,
+                "partnerships.view_engagement",
                 "No engagements.",
             ),
             Panel(
                 "Partnerships",
                 "partnerships/panels/participations.html",
                 participations,
+                "partnerships.view_partnership",
                 "Takes part in no partnership yet.",
             ),
             Panel(
                 "Global Forum activities",
                 "partnerships/panels/forum_activities.html",
                 forum_activities,
+                "partnerships.view_forumactivity",
             ),
         ]
     ):

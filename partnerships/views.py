@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from leadit.sections.columns import Column
-from leadit.sections.views import FilteredListView, RecordDetailView, require_perm, wants_fragment
+from leadit.sections.views import FilteredListView, RecordDetailView, requires, wants_fragment
 from members import countries as classification
 
 from . import exports
@@ -112,12 +112,12 @@ def stage_context(request, project, form=None) -> dict:
     return {"project": project, "object": project, "stage_form": form, "can_move_stage": can_move}
 
 
+@requires("change", [Project])
 @require_POST
 @vary_on_headers("HX-Request", "HX-Target")
 def project_move_stage(request, pk):
     """The stage control on a project page: writes a StageChange; htmx swaps #stage."""
     project = get_object_or_404(Project, pk=pk)
-    require_perm(request.user, "change", Project)
     form = StageChangeForm(request.POST, project=project)
     status = 200
     if form.is_valid():
@@ -263,10 +263,10 @@ class ForumActivityDetailView(RecordDetailView):
     )
 
 
+@requires("view", [Partnership, Assistance])
 @require_GET
 def partnership_assistance_xml(request, pk):
     """The partnership's assistance as IATI 2.03 activities, for funders' IATI publishing."""
-    require_perm(request.user, "view", Partnership)
     partnership = get_object_or_404(Partnership, pk=pk)
     return iati_response(
         request, partnership.assistance.all(), f"leadit-assistance-{pk}.xml", str(partnership)

@@ -9,6 +9,7 @@ from leadit.sections.registry import viewname
 from partnerships.models import Assistance
 
 from . import sections
+from .factories import AssistanceFactory, MemberFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 # The login page, the load balancer's probe, and the icon browsers ask for on their own.
@@ -55,8 +56,9 @@ def records():
     """Record 1 of every section, so every <int:pk> URL has something to show."""
     made = {}
     for section in sections.all_sections():
-        if not section.model.objects.filter(pk=1).exists():
-            made[section.name] = sections.FACTORIES[section.name](pk=1)
+        made[section.name] = section.model.objects.filter(pk=1).first() or sections.FACTORIES[
+            section.name
+        ](pk=1)
     # Partnership 1 has assistance, so it has an IATI file to show.
     Assistance.objects.filter(pk=1).update(partnership_id=1)
     return made
@@ -216,3 +218,105 @@ def test_permissions_read_in_one_query_match_django_s_model_backend(
             assert RoleBackend().get_all_permissions(fresh) == expected  # cached on the user
     assert "partnerships.change_project" in RoleBackend().get_all_permissions(secretariat_user)
     assert "partnerships.change_project" not in RoleBackend().get_all_permissions(viewer_user)
+
+
+@pytest.fixture
+def no_role_client(db, django_user_model):
+    """A logged-in user in no group: an account made before its role was given."""
+    from django.test import Client
+
+    user = django_user_model.objects.create_user("norah", password="unused-in-tests")
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("path, name", [u for u in ALL_URLS if u[0] not in PUBLIC])
+def test_a_user_without_a_role_gets_403_on_every_url(no_role_client, records, path, name):
+    if name == "logout":
+        return  # logging out is for everyone (test_logout_is_post_only)
+    assert no_role_client.get(path).status_code == 403, path
+    assert no_role_client.post(path, {"name": "x", "title": "x"}).status_code == 403, path
+
+
+@pytest.mark.parametrize(
+    "path, params",
+    [
+        ("/", {"HX-Request": "true", "HX-Target": "stuck"}),
+        ("/", {"HX-Request": "true", "HX-Target": "review"}),
+        ("/pipeline/", {"HX-Request": "true", "HX-Target": "results"}),
+        ("/history/", {"HX-Request": "true", "HX-Target": "results"}),
+    ],
+)
+def test_a_user_without_a_role_gets_no_fragment(no_role_client, records, path, params):
+    assert no_role_client.get(path, headers=params).status_code == 403
+
+
+def test_a_user_without_a_role_can_still_log_in_and_out(no_role_client, client):
+    """Static files are served by whitenoise before any of this (no view, no login)."""
+    assert client.get("/accounts/login/").status_code == 200
+    assert client.get("/healthz").status_code == 200
+    assert no_role_client.get("/healthz").status_code == 200
+    assert no_role_client.post("/accounts/logout/").status_code == 302
+
+
+def test_a_user_without_a_role_gets_no_admin(no_role_client):
+    assert no_role_client.get("/admin/partnerships/project/").status_code == 302
+
+
+def test_history_lists_only_kinds_of_record_the_user_may_view(django_user_model, records):
+    from django.test import Client
+
+    from .factories import OrganisationFactory
+
+    OrganisationFactory(name="Hidden organisation")
+    user = django_user_model.objects.create_user("pia")
+    user.user_permissions.add(Permission.objects.get(codename="view_project"))
+    client = Client()
+    client.force_login(user)
+    response = client.get("/history/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert records["pipeline"].name in html
+    assert "Hidden organisation" not in html
+    assert 'value="organisation"' not in html  # not offered as a kind of record either
+    assert client.get("/history/", {"model": "organisation"}).status_code == 422
+    assert client.get("/pipeline/").status_code == 200
+    assert client.get("/members/").status_code == 403
+    assert client.get("/").status_code == 403  # the dashboard shows more than projects
+
+
+def test_member_page_shows_contacts_only_to_those_who_may_view_them(django_user_model):
+    from django.test import Client
+
+    from .factories import ContactFactory
+
+    member = MemberFactory()
+    ContactFactory(organisation=member.organisation, email="focal@example.org")
+    user = django_user_model.objects.create_user("mo")
+    user.user_permissions.add(Permission.objects.get(codename="view_member"))
+    client = Client()
+    client.force_login(user)
+    response = client.get(member.get_absolute_url())
+    assert response.status_code == 200
+    assert "focal@example.org" not in response.content.decode()
+    user.user_permissions.add(Permission.objects.get(codename="view_contact"))
+    client.force_login(django_user_model.objects.get(pk=user.pk))
+    assert "focal@example.org" in client.get(member.get_absolute_url()).content.decode()
+
+
+def test_record_pages_show_related_panels_only_to_those_who_may_view_them(django_user_model):
+    from django.test import Client
+
+    from .factories import FinancingFactory
+
+    project = ProjectFactory(name="Visible project")
+    FinancingFactory(project=project, provider__name="Hidden financier")
+    AssistanceFactory(title="Hidden assistance").supported_projects.add(project)
+    user = django_user_model.objects.create_user("pat")
+    user.user_permissions.add(Permission.objects.get(codename="view_project"))
+    client = Client()
+    client.force_login(user)
+    html = client.get(project.get_absolute_url()).content.decode()
+    assert "Visible project" in html
+    assert "Hidden financier" not in html and "Hidden assistance" not in html

@@ -8,9 +8,19 @@ from django.http import StreamingHttpResponse
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _needs_apostrophe(text: str) -> bool:
+    """A formula, or apostrophes before one (so that `restore` can tell ours from the data's)."""
+    return text.lstrip("'").startswith(FORMULA_PREFIXES)
+
+
 def neutralise(text: str) -> str:
     """Stop a spreadsheet from running a cell as a formula (CSV injection)."""
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    return "'" + text if _needs_apostrophe(text) else text
+
+
+def restore(text: str) -> str:
+    """The value `neutralise` was given: an exported file imported back changes nothing."""
+    return text[1:] if text.startswith("'") and _needs_apostrophe(text[1:]) else text
 
 
 class _Echo:

@@ -27,7 +27,7 @@ from .caching import cache_select_options
 from .fields import EMPTY_IN_FORMS, checked_formfield, label_empty_choices
 from .history import field_changes, label_values
 from .registry import url_of
-from .views import can, list_label, wants_fragment
+from .views import PermissionMixin, can, list_label, wants_fragment
 
 
 class VersionedForm(forms.ModelForm):
@@ -99,10 +99,11 @@ class ModelFormView(View):
     fragment = "form"
 
     def dispatch(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        action = "change" if self.object else "add"
+        # The permission first: a user without it learns nothing, not even which records exist.
+        action = "change" if kwargs.get("pk") is not None else "add"
         if not can(request.user, action, self.model):
             raise PermissionDenied(f"You may not {action} {self.model._meta.verbose_name_plural}.")
+        self.object = self.get_object()
         return super().dispatch(request, *args, **kwargs)
 
     def get_object(self):
@@ -228,9 +229,9 @@ class DeleteView(View):
     fragment = "delete-confirm"
 
     def dispatch(self, request, *args, **kwargs):
-        self.object = get_object_or_404(self.model, pk=kwargs["pk"])
         if not can(request.user, "delete", self.model):
             raise PermissionDenied(f"You may not delete {self.model._meta.verbose_name_plural}.")
+        self.object = get_object_or_404(self.model, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
@@ -267,16 +268,15 @@ class DeleteView(View):
         return TemplateResponse(self.request, template, context, status=status)
 
 
-class VerifyView(View):
+class VerifyView(PermissionMixin, View):
     """POST: the record's facts were checked against its source today (one click)."""
 
     model = None
+    permission_action = "change"
     http_method_names = ["post"]
 
     def post(self, request, pk):
         record = get_object_or_404(self.model, pk=pk)
-        if not can(request.user, "change", self.model):
-            raise PermissionDenied(f"You may not change {self.model._meta.verbose_name_plural}.")
         record.last_verified_on = datetime.date.today()
         record.save(update_fields=["last_verified_on"])
         messages.success(request, f"“{record}” marked as verified today.")
@@ -284,6 +284,8 @@ class VerifyView(View):
             # Whatever listed it (the dashboard's review queue) reloads itself on this event.
             return trigger_client_event(HttpResponse(status=204), "record-verified")
         next_url = request.POST.get("next", "")
-        if url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+        if url_has_allowed_host_and_scheme(
+            next_url, {request.get_host()}, require_https=request.is_secure()
+        ):
             return HttpResponseRedirect(next_url)
         return HttpResponseRedirect(record.get_absolute_url())

@@ -100,8 +100,8 @@ class Trail:
     def rows(self, *, user, since, until, limit):
         """This model's newest `limit` changes, as plain columns shared by every trail."""
         history = self.model.history.all()
-        if user is not None:
-            history = history.filter(history_user=user)
+        if user is not None:  # a username: an unknown one matches nothing, like a quiet user
+            history = history.filter(history_user__username=user)
         if since is not None:
             history = history.filter(history_date__date__gte=since)
         if until is not None:

@@ -4,6 +4,7 @@ for unknown amounts. Every problem is reported per row and column, and nothing i
 unless the whole file is valid (the admin refuses to confirm an import with errors).
 """
 
+import logging
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -12,10 +13,14 @@ from django.db import transaction
 from django.db.models import Q
 from django_countries import countries
 from django_countries.fields import CountryField
-from import_export import fields, resources, widgets
+from import_export import fields, resources, results, widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
+
+from .csvstream import neutralise, restore
+
+logger = logging.getLogger(__name__)
 
 NOT_DISCLOSED = {"", "not disclosed", "n/a", "na", "nd", "unknown", "-", "—", "none"}
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -40,6 +45,31 @@ class AmountWidget(widgets.Widget):
 
     def render(self, value, obj=None, **kwargs):
         return "not disclosed" if value is None else str(value)
+
+
+class WholeNumberWidget(widgets.Widget):
+    """A whole number (a year, a level): '2030' or a spreadsheet's 2030.0; never a silent
+    rounding of 2030.5, and Infinity, NaN or 1e999999999 are refused, not an OverflowError.
+    The field's own validators then check the range."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = "" if value is None else str(value).strip()
+        if not text:
+            return None
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite():
+            raise ValueError(f"“{text[:40]}” is not a whole number.")
+        if number.adjusted() >= 18:  # before any arithmetic: 1e999999999 has a billion digits
+            raise ValueError(f"“{text[:40]}” is far too large.")
+        if number != number.to_integral_value():
+            raise ValueError(f"“{text[:40]}” is not a whole number.")
+        return int(number)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
 
 
 class ChoiceWidget(widgets.Widget):
@@ -123,16 +153,49 @@ def widget_for(field):
     if kind == "DateField":
         return widgets.DateWidget(format="%Y-%m-%d")
     if kind in ("PositiveSmallIntegerField", "IntegerField", "PositiveIntegerField"):
-        return widgets.IntegerWidget()
+        return WholeNumberWidget()
     if kind == "BooleanField":
         return widgets.BooleanWidget()
     return widgets.CharWidget()
+
+
+class ImportError(results.Error):
+    """A problem with a file or a row as the officer sees it: the message, never a traceback
+    with server paths. What we did not foresee is logged whole for the administrators."""
+
+    def __init__(self, error, row=None, number=None):
+        super().__init__(error, row=row, number=number)
+        if isinstance(error, ValidationError):
+            self.error = " ".join(error.messages)
+        elif isinstance(error, ValueError):
+            self.error = str(error)
+        else:
+            logger.error("Import failed on row %s", number, exc_info=error)
+            self.error = (
+                "This row could not be imported (an unexpected error; the administrators "
+                "have the details in the log)."
+            )
+
+    @property
+    def traceback(self):
+        return ""
 
 
 class TrackerResource(resources.ModelResource):
     """Rows match existing records on a natural key; a key repeated in one file is an error."""
 
     natural_key: tuple[str, ...] = ()
+
+    def get_error_result_class(self):
+        return ImportError
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        """A value no widget foresaw (an overflow, a wrong type) is the cell's error message."""
+        try:
+            return super().import_field(field, instance, row, is_m2m, **kwargs)
+        except (ArithmeticError, TypeError) as error:  # OverflowError, InvalidOperation, ...
+            value = str(row.get(field.column_name, ""))[:40]
+            raise ValueError(f"“{value}” cannot be read here ({type(error).__name__}).") from None
 
     def before_import(self, dataset, **kwargs):
         self._seen_keys = {}
@@ -160,7 +223,17 @@ class TrackerResource(resources.ModelResource):
     def row_key(self, row) -> tuple:
         return tuple(str(row.get(column) or "").strip().lower() for column in self.natural_key)
 
+    def export_field(self, field, instance, **kwargs):
+        """Every text cell neutralised as the site's exports do: `=HYPERLINK(…)` or `=cmd|…`
+        must not run when the file is opened (in XLSX it would be a real formula)."""
+        value = super().export_field(field, instance, **kwargs)
+        return neutralise(value) if isinstance(value, str) else value
+
     def before_import_row(self, row, row_number=None, **kwargs):
+        # Undo the export's apostrophe, so a file exported and imported back changes nothing.
+        for column, value in row.items():
+            if isinstance(value, str):
+                row[column] = restore(value)
         key = self.row_key(row)
         if key in self._seen_keys:
             raise ValidationError(

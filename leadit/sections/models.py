@@ -1,15 +1,64 @@
 """Abstract bases shared by the tracker apps (no tables of their own)."""
 
 import datetime
+import re
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from .dates import months_before
 
+# Characters XML 1.0 cannot hold (C0 controls but tab and line breaks, surrogates, U+FFFE/FFFF):
+# a record's text goes into the IATI file and spreadsheets, where one of them breaks the file.
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
-class TrackedModel(models.Model):
+
+def xml_forbidden_error(value) -> ValidationError | None:
+    match = XML_FORBIDDEN.search(value) if isinstance(value, str) else None
+    if match is None:
+        return None
+    return ValidationError(
+        "Remove the invisible control character U+%(code)04X: shared files (the IATI XML) "
+        "cannot hold it.",
+        code="xml_forbidden",
+        params={"code": ord(match.group())},
+    )
+
+
+def refuse_xml_forbidden(value) -> None:
+    """A form field validator, for text that reaches a record without a model form."""
+    error = xml_forbidden_error(value)
+    if error is not None:
+        raise error
+
+
+class XmlSafeModel(models.Model):
+    """Every text field refuses what XML 1.0 forbids, in model validation: the site's forms,
+    the admin and imports all show the message (no validator per field, no migrations)."""
+
+    class Meta:
+        abstract = True
+
+    def clean_fields(self, exclude=None):
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for field in self._meta.concrete_fields:
+            if field.name in errors or (exclude and field.name in exclude):
+                continue
+            if isinstance(field, models.CharField | models.TextField):
+                error = xml_forbidden_error(getattr(self, field.attname))
+                if error is not None:
+                    errors[field.name] = [error]
+        if errors:
+            raise ValidationError(errors)
+
+
+class TrackedModel(XmlSafeModel):
     """Every tracker record: timestamps, a version for edit conflicts, and an audit trail."""
 
     created_at = models.DateTimeField(auto_now_add=True)

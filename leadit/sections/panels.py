@@ -14,6 +14,7 @@ class Panel:
     title: str
     template: str  # renders `rows` (and `record`) inside the panel
     rows: Callable[[object], Iterable]  # the record -> what the panel lists
+    permission: str  # what a user needs to see it, e.g. "partnerships.view_project"
     empty: str = "None recorded."
     order: int = 100
 
@@ -25,7 +26,12 @@ def register_panel(model, panel: Panel) -> None:
     _PANELS.setdefault(model, []).append(panel)
 
 
-def panels_for(record) -> list[dict]:
-    """The panels registered for this record's model, in order, with their rows fetched."""
+def panels_for(record, user) -> list[dict]:
+    """The panels registered for this record's model that the user may see, in order, with
+    their rows fetched."""
     panels = sorted(_PANELS.get(type(record), ()), key=lambda panel: panel.order)
-    return [{"panel": panel, "rows": list(panel.rows(record))} for panel in panels]
+    return [
+        {"panel": panel, "rows": list(panel.rows(record))}
+        for panel in panels
+        if user.has_perm(panel.permission)
+    ]

@@ -6,6 +6,7 @@ returned alone when htmx targets `#results`.
 """
 
 import itertools
+from functools import wraps
 from urllib.parse import urlencode
 
 import django_filters
@@ -50,6 +51,42 @@ def list_label(model) -> str:
 def can(user, action: str, model) -> bool:
     meta = model._meta
     return user.has_perm(f"{meta.app_label}.{action}_{meta.model_name}")
+
+
+def require_perm(user, action: str, model) -> None:
+    if not can(user, action, model):
+        raise PermissionDenied(f"You may not {action} {model._meta.verbose_name_plural}.")
+
+
+def requires(action: str, models, *, any_of: bool = False):
+    """View decorator: the user needs `action` on every one of `models` (a list, or a callable
+    giving one), or on any with `any_of`. Put it outermost: it is checked before the method
+    and the record, so a user without the permission learns nothing, not even what exists."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            chosen = models() if callable(models) else models
+            allowed = [can(request.user, action, model) for model in chosen]
+            if not (any(allowed) if any_of else all(allowed)):
+                raise PermissionDenied(f"You may not {action} what this page shows.")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+class PermissionMixin:
+    """A class-based view of `model` needs the user's `action` permission on it, checked
+    first in dispatch (before the method and the record). Every generic view has it, so a new
+    section is covered without code."""
+
+    permission_action = "view"
+
+    def dispatch(self, request, *args, **kwargs):
+        require_perm(request.user, self.permission_action, self.model)
+        return super().dispatch(request, *args, **kwargs)
 
 
 def keep_queryset(queryset, name, value):
@@ -192,7 +229,7 @@ class TrackerFilterSet(django_filters.FilterSet):
         return value
 
 
-class FilteredListView(FilterView):
+class FilteredListView(PermissionMixin, FilterView):
     """A filterable, sortable, paginated list; the `results` partial alone for htmx."""
 
     template_name = "generic/object_list.html"
@@ -328,7 +365,7 @@ def record_facts(obj) -> list[tuple[str, object]]:
     return facts
 
 
-class RecordDetailView(DetailView):
+class RecordDetailView(PermissionMixin, DetailView):
     """A record's page, with edit and delete links for those allowed to use them."""
 
     template_name = "generic/object_detail.html"
@@ -355,12 +392,7 @@ class RecordDetailView(DetailView):
         return context
 
 
-def require_perm(user, action: str, model) -> None:
-    if not can(user, action, model):
-        raise PermissionDenied(f"You may not {action} {model._meta.verbose_name_plural}.")
-
-
-class RecordHistoryView(DetailView):
+class RecordHistoryView(PermissionMixin, DetailView):
     """A record's History tab: every change, who made it, old and new values side by side."""
 
     template_name = "generic/object_history.html"
