@@ -6,7 +6,7 @@ This app imports nothing from `partnerships`; the dependency runs the other way.
 import datetime
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django_countries.fields import CountryField
 
@@ -81,6 +81,18 @@ class CountryProfile(TrackedModel):
 
     def __str__(self) -> str:
         return str(self.country.name)
+
+
+def country_classification(country_field: str = "country") -> dict:
+    """Region, income group and EMDE status of the country in `country_field`, as query
+    annotations (country_region, country_income_group, country_is_emde). The one place that
+    knows where a country's classification comes from: the country profiles, for now."""
+    profile = CountryProfile.objects.filter(country=OuterRef(country_field))
+    return {
+        "country_region": Subquery(profile.values("region")[:1]),
+        "country_income_group": Subquery(profile.values("income_group")[:1]),
+        "country_is_emde": Subquery(profile.values("is_emde")[:1]),
+    }
 
 
 class Organisation(SourcedModel):

@@ -294,10 +294,12 @@ def crud_urls(prefix: str, model, *, list_view, detail_view, form_class, export=
             )
         )
     if export:
-        patterns.insert(
-            1,
+        patterns[1:1] = [
             path(
-                f"{prefix}/export.csv", list_view.as_view(export="csv"), name=f"{name}_export_csv"
-            ),
-        )
+                f"{prefix}/export.{fmt}",
+                list_view.as_view(export=fmt),
+                name=f"{name}_export_{fmt}",
+            )
+            for fmt in ("csv", "xlsx")
+        ]
     return patterns

@@ -15,14 +15,16 @@ from django.core.paginator import Paginator
 from django.db.models import F, Q, QuerySet
 from django.http import HttpResponse, QueryDict
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from .caching import cache_select_options
+from .columns import declaration_for
 from .csvstream import neutralise, stream_csv
+from .excel import export_filename, xlsx_response
 from .models import not_verified
 
 DEFAULT_PER_PAGE = 25
@@ -188,7 +190,8 @@ class FilteredListView(FilterView):
     title: str = ""
     intro: str = ""
     strict = True  # an invalid filter shows no rows, never unfiltered ones
-    export: str | None = None  # "csv" (or a format export_response knows): every filtered row
+    export: str | None = None  # "csv" or "xlsx": every filtered row
+    export_name: str = ""  # the file's name: leadit-<name>-<date>.csv; default the model's
 
     def get(self, request, *args, **kwargs):
         if not self.export:
@@ -204,14 +207,40 @@ class FilteredListView(FilterView):
         return self.export_response(self.filterset.qs)
 
     def export_response(self, queryset):
-        """Every filtered row as CSV, the list's columns as text. Lists may export more."""
-        columns = self.columns
-        header = [f"{c.label} ({c.unit})" if c.unit else c.label for c in columns]
-        rows = (
-            [neutralise(column.text(obj)) for column in columns]
-            for obj in queryset.iterator(chunk_size=2000)
-        )
-        return stream_csv(itertools.chain([header], rows), self.model._meta.model_name)
+        """Every filtered row, every declared column (not only the table's), as CSV or Excel."""
+        declaration = declaration_for(self.model)
+        columns = declaration.columns
+        rows = declaration.export_queryset(queryset).iterator(chunk_size=2000)
+        name = self.export_name or self.model._meta.model_name
+        if self.export == "xlsx":
+            title = self.title or capfirst(self.model._meta.verbose_name_plural)
+            return xlsx_response(
+                columns, rows, self.export_about(), title, export_filename(name, "xlsx")
+            )
+        header = [column.header for column in columns]
+        body = ([neutralise(column.text(obj)) for column in columns] for obj in rows)
+        return stream_csv(itertools.chain([header], body), name)
+
+    def export_about(self) -> list[tuple[str, object]]:
+        """What the "About this export" sheet says: what, which filters, where, who, when."""
+        request, meta = self.request, self.model._meta
+        chips = self.filterset.active_filters()
+        filters = "; ".join(f"{chip['label']}: {chip['value']}" for chip in chips)
+        query = request.GET.urlencode()
+        page = reverse(f"{meta.app_label}:{meta.model_name}_list") + (f"?{query}" if query else "")
+        user = request.user
+        return [
+            ("Export of", self.title or capfirst(meta.verbose_name_plural)),
+            ("Filters", filters or "None: every record"),
+            ("Page", request.build_absolute_uri(page)),
+            ("Exported by", user.get_full_name() or user.get_username()),
+            ("Exported at", f"{timezone.localtime():%Y-%m-%d %H:%M %Z}"),
+            (
+                "Reading it",
+                "Amounts are in USD million; 'not disclosed' means the source gives no figure. "
+                "The columns are explained in the tracker's docs/data-exchange.md.",
+            ),
+        ]
 
     @property
     def filters_ok(self) -> bool:
@@ -222,7 +251,8 @@ class FilteredListView(FilterView):
         if self.export_url_names:
             return self.export_url_names
         meta = self.model._meta
-        return {"CSV": f"{meta.app_label}:{meta.model_name}_export_csv"}
+        prefix = f"{meta.app_label}:{meta.model_name}_export"
+        return {"CSV": f"{prefix}_csv", "Excel": f"{prefix}_xlsx"}
 
     def get_template_names(self) -> list[str]:
         names = [self.template_name]
@@ -298,34 +328,21 @@ def sort_url(query: QueryDict, key: str, current: str) -> str:
     return "?" + urlencode(sorted(params.lists()), doseq=True)
 
 
-HIDDEN_FACTS = {"id", "version", "created_at", "updated_at"}
-
-
-def record_facts(obj) -> list[tuple[str, object]]:
-    """(label, display value) for each stored field of a record, links made safe."""
-    facts = []
-    for field in obj._meta.concrete_fields:
-        if field.name in HIDDEN_FACTS:
-            continue
-        value = getattr(obj, field.name)
-        if field.choices and value not in (None, ""):
-            value = getattr(obj, f"get_{field.name}_display")()
-        elif isinstance(value, bool):
-            value = "Yes" if value else "No"
-        elif hasattr(value, "name") and hasattr(value, "code"):  # a django-countries Country
-            value = value.name
-        elif value and field.get_internal_type() == "URLField":
-            value = format_html('<a href="{}" rel="noopener noreferrer">{}</a>', value, value)
-        elif value is not None and field.is_relation and hasattr(value, "get_absolute_url"):
-            value = format_html('<a href="{}">{}</a>', value.get_absolute_url(), value)
-        facts.append((capfirst(field.verbose_name), value))
-    return facts
+def record_facts(obj, exclude=()) -> list[tuple[str, object]]:
+    """(heading, display value) for each declared column of a record, links made safe."""
+    return declaration_for(type(obj)).facts(obj, exclude)
 
 
 class RecordDetailView(DetailView):
     """A record's page, with edit and delete links for those allowed to use them."""
 
     template_name = "generic/object_detail.html"
+    facts_exclude: tuple[str, ...] = ()  # columns the page shows elsewhere (its heading...)
+
+    def get_object(self, queryset=None):
+        # The derived facts (e.g. a country's region) come with the record: no query each.
+        queryset = queryset if queryset is not None else self.get_queryset()
+        return super().get_object(declaration_for(self.model).annotate(queryset))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -342,7 +359,7 @@ class RecordDetailView(DetailView):
                 return None
 
         context.update(
-            facts=record_facts(self.object),
+            facts=record_facts(self.object, self.facts_exclude),
             edit_url=url("update", "change"),
             delete_url=url("delete", "delete"),
             list_url=reverse(f"{meta.app_label}:{meta.model_name}_list"),
