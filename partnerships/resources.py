@@ -36,7 +36,8 @@ class ProjectWidget(ForeignKeyWidget):
             projects = projects.filter(country=CountryWidget().clean(country))
         matches = list(projects[:2])
         if not matches:
-            raise ValueError(f"No project called “{name}”" + (f" in {country}." if country else "."))
+            where = f" in {country}" if country else ""
+            raise ValueError(f"No project called “{name}”{where}.")
         if len(matches) > 1:
             raise ValueError(
                 f"More than one project is called “{name}”: give its Green Steel Tracker ID "

@@ -73,7 +73,11 @@ class ProjectDetailView(RecordDetailView):
 
     def get_queryset(self):
         return Project.objects.select_related(
-            "sponsor__membership", "sector", "technology", "partnership", "working_group__partnership"
+            "sponsor__membership",
+            "sector",
+            "technology",
+            "partnership",
+            "working_group__partnership",
         ).prefetch_related(
             Prefetch("financing", queryset=Financing.objects.select_related("provider")),
             Prefetch(

@@ -10,9 +10,9 @@ writes their values. A field added to a model therefore appears everywhere witho
 
 import dataclasses
 import re
-from importlib import import_module
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import import_module
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models

@@ -116,7 +116,7 @@ def write_workbook(target, columns, objects, about: list[tuple[str, object]], ti
 
 def xlsx_response(columns, objects, about, title: str, filename: str) -> FileResponse:
     """The workbook, written to a temporary file and sent from it (deleted once sent)."""
-    spool = tempfile.TemporaryFile(suffix=".xlsx")
+    spool = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
     write_workbook(spool, columns, objects, about, title)
     spool.seek(0)
     return FileResponse(spool, as_attachment=True, filename=filename, content_type=CONTENT_TYPE)

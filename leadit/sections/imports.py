@@ -210,12 +210,15 @@ class TrackerResource(resources.ModelResource):
                 f"Unknown column(s) {', '.join(map(str, unknown))}; the columns are: {importable}"
             )
         # From here on a column is known by its field name, whatever heading the file used.
-        dataset.headers = [name or header for name, header in zip(names, dataset.headers)]
+        dataset.headers = [
+            name or header for name, header in zip(names, dataset.headers, strict=True)
+        ]
 
     def import_data(self, dataset, **kwargs):
         """All or nothing: any invalid row rolls back every row of the file."""
         # A copy: the headings are renamed to field names, the caller's file stays as it was.
-        dataset = tablib.Dataset(*dataset, headers=list(dataset.headers) if dataset.headers else None)
+        headers = list(dataset.headers) if dataset.headers else None
+        dataset = tablib.Dataset(*dataset, headers=headers)
         with transaction.atomic():
             result = super().import_data(dataset, **kwargs)
             if result.has_errors() or result.has_validation_errors():

@@ -11,7 +11,6 @@ from leadit.sections.views import sort_url
 register = template.Library()
 
 
-
 @register.filter
 def money(value, places: int = 1):
     """USD million with thousands separators; None reads 'not disclosed'."""
