@@ -6,12 +6,15 @@ new styled cell per value is most of the cost of a styled workbook). The finishe
 from a temporary file on disk, never held in memory.
 """
 
+import contextlib
 import datetime
+import os
 import tempfile
+import weakref
 from collections import Counter
 from urllib.parse import urlsplit
 
-from django.http import FileResponse
+from django.http import StreamingHttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
@@ -40,6 +43,7 @@ WIDTHS = {
     "badge": 16,
 }
 MAX_SOURCES_LISTED = 20
+CHUNK = 64 * 1024
 
 
 def number_format(column) -> str | None:
@@ -102,7 +106,8 @@ def write_workbook(target, columns, objects, about: list[tuple[str, object]], ti
     if source is not None:
         cited = sum(hosts.values())
         about.append(("Sources", f"{cited:,} of {rows:,} rows cite a source; most cited:"))
-        about.extend(("", f"{host} ({count:,} rows)") for host, count in hosts.most_common(20))
+        most_cited = hosts.most_common(MAX_SOURCES_LISTED)
+        about.extend(("", f"{host} ({count:,} rows)") for host, count in most_cited)
     for label, value in about:
         cell = WriteOnlyCell(notes, value=label)
         cell.font = bold
@@ -114,12 +119,35 @@ def write_workbook(target, columns, objects, about: list[tuple[str, object]], ti
     return rows
 
 
-def xlsx_response(columns, objects, about, title: str, filename: str) -> FileResponse:
-    """The workbook, written to a temporary file and sent from it (deleted once sent)."""
-    spool = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
-    write_workbook(spool, columns, objects, about, title)
-    spool.seek(0)
-    return FileResponse(spool, as_attachment=True, filename=filename, content_type=CONTENT_TYPE)
+def _remove(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+
+
+def _chunks(path: str):
+    try:
+        with open(path, "rb") as file:
+            yield from iter(lambda: file.read(CHUNK), b"")
+    finally:
+        _remove(path)
+
+
+def xlsx_response(columns, objects, about, title: str, filename: str) -> StreamingHttpResponse:
+    """The workbook, written to a temporary file and streamed from it. The file is removed
+    once sent, or when the response is closed unsent; no file stays open meanwhile."""
+    fd, path = tempfile.mkstemp(suffix=".xlsx", prefix="leadit-export-")
+    os.close(fd)
+    try:
+        write_workbook(path, columns, objects, about, title)
+    except BaseException:
+        _remove(path)
+        raise
+    response = StreamingHttpResponse(_chunks(path), content_type=CONTENT_TYPE)
+    response._resource_closers.append(lambda: _remove(path))
+    weakref.finalize(response, _remove, path)  # a response dropped unsent and unclosed
+    response["Content-Length"] = str(os.path.getsize(path))
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def export_filename(name: str, extension: str) -> str:

@@ -4,6 +4,7 @@ for unknown amounts. Every problem is reported per row and column, and nothing i
 unless the whole file is valid (the admin refuses to confirm an import with errors).
 """
 
+import datetime
 from decimal import Decimal, InvalidOperation
 
 import tablib
@@ -135,6 +136,18 @@ class YesNoWidget(widgets.Widget):
         raise ValueError(f"“{value}” is not Yes or No.")
 
 
+class DayWidget(widgets.DateWidget):
+    """An ISO date (2026-03-01), or a date cell of a spreadsheet (read as a datetime)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        return super().clean(value, row=row, **kwargs)
+
+
 def widget_for(field):
     if field.is_relation:
         return NamedForeignKeyWidget(field.related_model, naming_fields(field.related_model))
@@ -146,7 +159,7 @@ def widget_for(field):
     if kind == "DecimalField":
         return AmountWidget()
     if kind == "DateField":
-        return widgets.DateWidget(format="%Y-%m-%d")
+        return DayWidget()
     if kind in ("PositiveSmallIntegerField", "IntegerField", "PositiveIntegerField"):
         return widgets.IntegerWidget()
     if kind == "BooleanField":
