@@ -294,6 +294,18 @@ def test_what_a_user_gets_from_export_imports_without_renaming_anything(
 # Financing and engagements --------------------------------------------------------------------
 
 
+def test_the_financing_sample_in_docs_imports_cleanly_with_the_exports_headings(demo):
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parent.parent / "docs" / "import-samples" / "financing.csv"
+    dataset = tablib.Dataset().load(sample.read_text(), format="csv")
+    result = FinancingResource().import_data(dataset, dry_run=True)
+    assert not result.has_errors() and not result.has_validation_errors(), [
+        r.error_dict for r in result.invalid_rows
+    ]
+    assert [row.import_type for row in result.rows] == ["update", "update", "new"]
+
+
 def csv(text: str) -> tablib.Dataset:
     return tablib.Dataset().load(text.strip() + "\n", format="csv")
 

@@ -210,6 +210,13 @@ class TrackerResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         self._seen_keys = {}
+        try:
+            self.check_headers(dataset)
+        except forms.ValidationError:
+            dataset.wipe()  # a file refused whole: no row errors on top of the reason (a copy)
+            raise
+
+    def check_headers(self, dataset):
         names = [self.declaration.name_for_header(header) for header in dataset.headers]
         importable = ", ".join(f.column_name for f in self.get_import_fields())
         missing = [column for column in self.natural_key if column not in names]
