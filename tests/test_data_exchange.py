@@ -411,3 +411,26 @@ def test_every_list_offers_an_excel_export_next_to_csv(staff_client, url):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert xlsx(response).sheetnames[1] == "About this export"
     assert staff_client.get(f"{url}export.xlsx", {"q": "x" * 500}).status_code == 422
+
+
+def test_the_lists_column_choices_are_the_declared_columns(
+    staff_client, django_assert_max_num_queries
+):
+    CountryProfileFactory(country="KE", region="sub_saharan_africa", is_emde=True)
+    ProjectFactory.create_batch(
+        3, country="KE", specific_equipment="Shaft furnace", working_group=WorkingGroupFactory()
+    )
+    page = staff_client.get("/pipeline/").content.decode()
+    for name in ("specific_equipment", "country_region", "reached_fid", "working_group"):
+        assert f'name="columns" value="{name}"' in page  # every declared column can be chosen
+    chosen = {"columns": ["specific_equipment", "country_region", "working_group"]}
+    with django_assert_max_num_queries(8):
+        response = staff_client.get(
+            "/pipeline/", chosen, headers={"HX-Request": "true", "HX-Target": "results"}
+        )
+    html = response.content.decode()
+    assert "Specific equipment" in html and "Shaft furnace" in html
+    assert "Sub-Saharan Africa" in html
+    head = html.split("<thead>")[1].split("</thead>")[0]
+    assert "Capex" not in head and "Specific equipment" in head  # the chosen, and the name
+    assert staff_client.get("/pipeline/", {"columns": "nonsense"}).status_code == 200

@@ -231,6 +231,25 @@ class Declaration:
             queryset = queryset.select_related(*relations)
         return self.annotate(queryset)
 
+    def for_columns(self, queryset, columns):
+        """The queryset with what `columns` read that it lacks: related records (with what
+        their names need) and annotations. Columns the list declares itself are its concern."""
+        relations, annotations = [], {}
+        for column in columns:
+            declared = self.by_name.get(column.name)
+            if declared is None or declared.key != column.key:
+                continue
+            annotations.update(column.annotations)
+            if column.kind == "relation" and column.getter is None:
+                relations.append(column.name)
+                related = self.model._meta.get_field(column.name).related_model
+                nested = related._default_manager.get_queryset().query.select_related
+                if isinstance(nested, dict):  # e.g. a working group reads its partnership
+                    relations += [f"{column.name}__{name}" for name in nested]
+        if relations:
+            queryset = queryset.select_related(*relations)
+        return queryset.annotate(**annotations) if annotations else queryset
+
     def annotate(self, queryset):
         """The queryset with the annotations the derived columns read."""
         annotations = {}

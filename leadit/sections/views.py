@@ -17,6 +17,7 @@ from django.http import HttpResponse, QueryDict
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.views.generic import DetailView
 from django_filters.views import FilterView
@@ -270,10 +271,34 @@ class FilteredListView(FilterView):
         """The number of rows, when the list computes it anyway (saves the paginator's COUNT)."""
         return None
 
+    @cached_property
+    def table_columns(self) -> list:
+        """The table's columns: the list's own, or those the reader chose (`columns`
+        parameter, any declared column; the first, which links to the record, always stays)."""
+        chosen = self.request.GET.getlist("columns")
+        declaration = declaration_for(self.model)
+        own = {column.name: column for column in self.columns}
+        if not chosen or not self.columns:
+            return self.columns
+        first = self.columns[0]
+        known = [n for n in dict.fromkeys(chosen) if n in declaration.by_name]
+        names = [n for n in known if n not in ("id", first.name)]
+        return [first] + [own.get(name) or declaration[name] for name in names]
+
+    def column_choices(self) -> list[dict]:
+        shown = {column.name for column in self.table_columns}
+        return [
+            {"name": column.name, "label": column.header, "shown": column.name in shown}
+            for column in declaration_for(self.model).columns
+            if column.name != "id" and column.name != self.columns[0].name
+        ]
+
     def paginate_queryset(self, queryset, page_size):
+        count = self.known_count(queryset)
+        # What the chosen columns read, for the page's rows only (not for the count).
+        queryset = declaration_for(self.model).for_columns(queryset, self.table_columns)
         # An out-of-range or malformed page shows the nearest page instead of a 404.
         paginator = Paginator(queryset, page_size, allow_empty_first_page=True)
-        count = self.known_count(queryset)
         if count is not None:
             paginator.count = count  # a cached_property: set, it is not queried
         page = paginator.get_page(self.request.GET.get("page"))
@@ -296,7 +321,8 @@ class FilteredListView(FilterView):
         context.update(
             title=self.title or self.model._meta.verbose_name_plural.capitalize(),
             intro=self.intro,
-            columns=self.columns,
+            columns=self.table_columns,
+            column_choices=self.column_choices() if self.columns else [],
             summary_template=self.summary_template,
             chips=filterset.active_filters() if self.filters_ok else [],
             current_sort=filterset.current_sort,
