@@ -56,13 +56,23 @@ def width(column) -> float:
     return max(WIDTHS.get(column.kind, 24), min(len(column.header) + 2, 40))
 
 
-def _template_cell(sheet, column) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet)
+def _template_cell(sheet, column):
+    """The styled cell a column's values are written through; None for unstyled columns,
+    whose values are appended as they are (cheaper: openpyxl makes their cells itself)."""
     fmt = number_format(column)
+    if not fmt and column.kind != "longtext":
+        return None
+    cell = WriteOnlyCell(sheet)
     if fmt:
         cell.number_format = fmt
     if column.kind == "longtext":
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return cell
+
+
+def _text_cell(sheet, value: str):
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"  # text stays text: "=..." is never run as a formula
     return cell
 
 
@@ -82,19 +92,26 @@ def write_workbook(target, columns, objects, about: list[tuple[str, object]], ti
         header.append(cell)
     sheet.append(header)
 
-    cells = [_template_cell(sheet, column) for column in columns]
+    templates = [_template_cell(sheet, column) for column in columns]
     source = next((i for i, c in enumerate(columns) if c.name == "source_url"), None)
     hosts: Counter = Counter()
     rows = 0
     for obj in objects:
-        for column, cell in zip(columns, cells, strict=True):
+        values = []
+        for column, cell in zip(columns, templates, strict=True):
             value = column.excel(obj)
-            cell.value = value
-            if isinstance(value, str):
-                cell.data_type = "s"  # text stays text: "=..." is never run as a formula
-        if source is not None and cells[source].value:
-            hosts[urlsplit(cells[source].value).hostname or cells[source].value] += 1
-        sheet.append(cells)
+            if cell is not None:
+                cell.value = value
+                if isinstance(value, str):
+                    cell.data_type = "s"
+                value = cell
+            elif isinstance(value, str) and value.startswith("="):
+                value = _text_cell(sheet, value)
+            values.append(value)
+        if source is not None and values[source]:
+            url = values[source]
+            hosts[urlsplit(url).hostname or url] += 1
+        sheet.append(values)
         rows += 1
     last = get_column_letter(max(len(columns), 1))
     sheet.auto_filter.ref = f"A1:{last}{rows + 1}"
