@@ -323,6 +323,7 @@ class FilteredListView(FilterView):
             intro=self.intro,
             columns=self.table_columns,
             column_choices=self.column_choices() if self.columns else [],
+            columns_chosen=bool(self.request.GET.getlist("columns")),
             summary_template=self.summary_template,
             chips=filterset.active_filters() if self.filters_ok else [],
             current_sort=filterset.current_sort,
