@@ -9,6 +9,7 @@ the median of several:
   Django admin's changelist showing the same rows with the same filters;
 - the dashboard, a project page, and the CSV export of every project (time, rows per second,
   and peak Python memory for the whole export and for a tenth of it: flat means streaming);
+- the Excel export of every project: its time as a multiple of the CSV's, and its peak memory;
 - the SQL queries of each request.
 
 Usage: python bench/bench.py [--projects N] [--runs N] [--databases sqlite,postgres] [--reuse]
@@ -190,6 +191,17 @@ def measure(runs: int) -> dict:
         export[f"rows_{label}"] = rows
         tracemalloc.stop()
     results["export"] = export
+
+    # The Excel export of the same rows: time against the CSV's, and flat memory.
+    excel = timed("/pipeline/export.xlsx", consume=True)
+    excel["ratio_to_csv"] = excel["ms"] / export["ms"]
+    for label, query in (("all", ""), ("tenth", "?capex_max=150")):
+        tracemalloc.start()
+        response = client.get(f"/pipeline/export.xlsx{query}")
+        excel[f"mb_{label}"] = sum(len(chunk) for chunk in response.streaming_content) / 2**20
+        excel[f"peak_mb_{label}"] = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+    results["excel"] = excel
     results["projects"] = total
     results["database"] = connection.vendor
     results["database_version"] = (
@@ -238,6 +250,15 @@ def report(all_results: list[dict]) -> str:
             f"{export['peak_mb_tenth']:.1f} MB for {export['rows_tenth']:,} rows.",
             "",
         ]
+        excel = results.get("excel")
+        if excel:
+            lines += [
+                f"Excel export of the same rows: {excel['ms'] / 1000:.2f} s, "
+                f"{excel['ratio_to_csv']:.1f}× the CSV's time, {excel['mb_all']:.1f} MB file; "
+                f"peak Python memory {excel['peak_mb_all']:.1f} MB for all rows vs "
+                f"{excel['peak_mb_tenth']:.1f} MB for a tenth.",
+                "",
+            ]
     return "\n".join(lines)
 
 

@@ -94,6 +94,44 @@ def profile_region(field: str = "country"):
     return Subquery(CountryProfile.objects.filter(country=OuterRef(field)).values("region")[:1])
 
 
+def annotations(field: str = "country") -> dict:
+    """Region, income group and EMDE status of the country in `field`, as query annotations
+    (country_region, country_income_group, country_is_emde): the profile's where there is one,
+    else the published classification, written into the query as lists of codes."""
+    from django.db.models import BooleanField, Case, CharField, OuterRef, Subquery, Value, When
+    from django.db.models.functions import Coalesce
+
+    from .models import CountryProfile
+
+    profile = CountryProfile.objects.filter(country=OuterRef(field))
+
+    def published_as(attribute, output):
+        groups: dict = {}
+        for code, classification in published().items():
+            groups.setdefault(getattr(classification, attribute), []).append(code)
+        return Case(
+            *[
+                When(**{f"{field}__in": sorted(codes)}, then=Value(value))
+                for value, codes in sorted(groups.items())
+            ],
+            default=Value(getattr(NONE, attribute)),
+            output_field=output,
+        )
+
+    return {
+        "country_region": Coalesce(
+            Subquery(profile.values("region")[:1]), published_as("region", CharField())
+        ),
+        "country_income_group": Coalesce(
+            Subquery(profile.values("income_group")[:1]),
+            published_as("income_group", CharField()),
+        ),
+        "country_is_emde": Coalesce(
+            Subquery(profile.values("is_emde")[:1]), published_as("is_emde", BooleanField())
+        ),
+    }
+
+
 def _codes(test) -> list[str]:
     return sorted(code for code, c in published().items() if test(c))
 

@@ -90,6 +90,14 @@ class CountryProfile(TrackedModel):
         return str(self.country.name)
 
 
+def country_classification(country_field: str = "country") -> dict:
+    """Region, income group and EMDE status of the country in `country_field`, as query
+    annotations (country_region, country_income_group, country_is_emde): see members.countries."""
+    from . import countries
+
+    return countries.annotations(country_field)
+
+
 class Organisation(Searchable, SourcedModel):
     """Any body the Secretariat deals with: government, company, MDB, fund, research institute."""
 

@@ -1,9 +1,9 @@
 from django.db.models import Prefetch
 
-from leadit.sections.columns import Column
 from leadit.sections.panels import panels_for
 from leadit.sections.views import FilteredListView, RecordDetailView
 
+from . import declarations
 from .filtersets import MemberFilterSet
 from .models import Contact, Member
 
@@ -14,14 +14,14 @@ class MemberListView(FilteredListView):
     filterset_class = MemberFilterSet
     title = "Members"
     intro = "LeadIT's member countries and companies, with when they joined."
-    columns = [
-        Column("organisation.name", "Member", sort="name", link=""),
-        Column("get_kind_display", "Kind", sort="kind"),
-        Column("organisation.country", "Country", kind="country"),
-        Column("get_role_display", "Role"),
-        Column("joined_on", "Joined", sort="joined_on", kind="date"),
-        Column("status", "Status"),
-    ]
+    columns = declarations.MEMBER.table(
+        ("organisation", {"sort": "name", "link": ""}),
+        ("kind", {"sort": "kind"}),
+        "country",
+        "role",
+        ("joined_on", {"label": "Joined", "sort": "joined_on"}),
+        "status",
+    )
 
 
 class MemberDetailView(RecordDetailView):

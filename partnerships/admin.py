@@ -16,7 +16,12 @@ from .models import (
     Technology,
     WorkingGroup,
 )
-from .resources import AssistanceResource, EngagementResource, ProjectResource
+from .resources import (
+    AssistanceResource,
+    EngagementResource,
+    FinancingResource,
+    ProjectResource,
+)
 
 
 @admin.register(Technology)
@@ -33,6 +38,19 @@ class FinancingInline(admin.TabularInline):
     extra = 0
     fields = ("provider", "instrument", "status", "amount_musd", "amount_note", "decided_on")
     autocomplete_fields = ("provider",)
+
+
+@admin.register(Financing)
+class FinancingAdmin(SpreadsheetImportExport, SimpleHistoryAdmin):
+    """Capital stacks in bulk: import and export financing rows (one per provider and
+    instrument of a project); single rows are edited inline on the project."""
+
+    resource_classes = [FinancingResource]
+    list_display = ("project", "provider", "instrument", "status", "amount_musd", "decided_on")
+    list_filter = ("status", "instrument", "provider_kind")
+    list_select_related = ("project", "provider")
+    search_fields = ("project__name", "project__gst_id", "provider__name")
+    autocomplete_fields = ("project", "provider", "assistance")
 
 
 class StageChangeInline(admin.TabularInline):
@@ -135,15 +153,6 @@ class StageChangeAdmin(SimpleHistoryAdmin):
     search_fields = ("project__name", "note")
     autocomplete_fields = ("project",)
     date_hierarchy = "changed_on"
-
-
-@admin.register(Financing)
-class FinancingAdmin(SimpleHistoryAdmin):
-    list_display = ("project", "provider", "instrument", "status", "amount_musd")
-    list_filter = ("status", "instrument", "provider_kind")
-    list_select_related = ("project", "provider")
-    search_fields = ("project__name", "provider__name")
-    autocomplete_fields = ("project", "provider", "assistance")
 
 
 class ParticipantInline(admin.TabularInline):

@@ -13,7 +13,6 @@ urlpatterns = [
         list_view=views.ProjectListView,
         detail_view=views.ProjectDetailView,
         form_class=ProjectForm,
-        exports=("csv", "xlsx"),
         extra={"move_stage": ("<int:pk>/stage/", views.project_move_stage)},
     ),
     *section_urls(
@@ -37,7 +36,7 @@ urlpatterns = [
         list_view=views.AssistanceListView,
         detail_view=views.AssistanceDetailView,
         form_class=AssistanceForm,
-        exports=("csv", "iati"),
+        exports=("csv", "xlsx", "iati"),
     ),
     *section_urls(
         "forum",

@@ -5,11 +5,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from leadit.sections.columns import Column
 from leadit.sections.views import FilteredListView, RecordDetailView, requires, wants_fragment
 from members import countries as classification
 
-from . import exports
+from . import declarations
 from .dashboard import gap_matching
 from .filtersets import (
     AssistanceFilterSet,
@@ -31,17 +30,17 @@ from .models import (
     StageChange,
 )
 
-PROJECT_COLUMNS = [
-    Column("name", "Project", sort="name", kind="link", link=""),
-    Column("sponsor.name", "Sponsor", sort="sponsor"),
-    Column("country", "Country", sort="country", kind="country"),
-    Column("sector.name", "Sector", sort="sector"),
-    Column("stage", "Stage", sort="stage", kind="badge"),
-    Column("capex_musd", "Capex", sort="capex_musd", kind="money", unit="USD m"),
-    Column("financing_gap_musd", "Gap", sort="financing_gap_musd", kind="money", unit="USD m"),
-    Column("abatement_tco2e", "Abatement", sort="abatement_tco2e", kind="number", unit="t CO2e/yr"),
-    Column("commissioning_year", "Comm.", sort="planned_commissioning_year", kind="year"),
-]
+PROJECT_COLUMNS = declarations.PROJECT.table(
+    ("name", {"sort": "name", "kind": "link", "link": ""}),
+    ("sponsor", {"label": "Sponsor", "sort": "sponsor"}),
+    ("country", {"sort": "country"}),
+    ("sector", {"sort": "sector"}),
+    ("stage", {"sort": "stage", "kind": "badge"}),
+    ("capex_musd", {"label": "Capex", "sort": "capex_musd", "unit": "USD m"}),
+    ("financing_gap_musd", {"label": "Gap", "sort": "financing_gap_musd", "unit": "USD m"}),
+    ("abatement_tco2e", {"sort": "abatement_tco2e", "unit": "t CO2e/yr", "kind": "number"}),
+    ("commissioning_year", {"label": "Comm.", "sort": "planned_commissioning_year"}),
+)
 
 
 class ProjectListView(FilteredListView):
@@ -54,6 +53,7 @@ class ProjectListView(FilteredListView):
         "Bankable low-carbon industrial projects the Secretariat follows, from idea to operation."
     )
     summary_template = "partnerships/includes/pipeline_summary.html"
+    export_name = "pipeline"
 
     def known_count(self, queryset) -> int | None:
         # The summary's sums come with the count: one aggregate serves both.
@@ -65,21 +65,20 @@ class ProjectListView(FilteredListView):
         context["totals"] = self.totals
         return context
 
-    def export_response(self, queryset):
-        # Every field with labels (not only the table's columns), as CSV or Excel.
-        if self.export == "xlsx":
-            return exports.xlsx_response(queryset)
-        return exports.csv_response(queryset)
-
 
 class ProjectDetailView(RecordDetailView):
     model = Project
     template_name = "partnerships/project_detail.html"
+    facts_exclude = ("name", "description")  # the page's heading and its closing paragraph
 
     def get_queryset(self):
         return (
             Project.objects.select_related(
-                "sponsor__membership", "sector", "technology", "partnership", "working_group"
+                "sponsor__membership",
+                "sector",
+                "technology",
+                "partnership",
+                "working_group__partnership",
             )
             .annotate(profile_region=classification.profile_region())
             .prefetch_related(
@@ -159,16 +158,16 @@ class EngagementListView(FilteredListView):
     )
     filterset_class = EngagementFilterSet
     title = "Technology-transfer engagements"
-    columns = [
-        Column("title", "Engagement", sort="title", kind="link", link=""),
-        Column("provider.name", "Provider"),
-        Column("recipient.name", "Recipient"),
-        Column("recipient_country", "Country", kind="country"),
-        Column("stage", "Stage", sort="stage", kind="badge"),
-        Column("next_step", "Next step"),
-        Column("next_step_due", "Due", sort="next_step_due", kind="date"),
-        Column("owner", "Owner", kind="person"),
-    ]
+    columns = declarations.ENGAGEMENT.table(
+        ("title", {"label": "Engagement", "sort": "title", "kind": "link", "link": ""}),
+        "provider",
+        "recipient",
+        ("recipient_country", {"label": "Country"}),
+        ("stage", {"sort": "stage", "kind": "badge"}),
+        "next_step",
+        ("next_step_due", {"label": "Due", "sort": "next_step_due"}),
+        "owner",
+    )
 
 
 class EngagementDetailView(RecordDetailView):
@@ -184,12 +183,12 @@ class PartnershipListView(FilteredListView):
     queryset = Partnership.objects.order_by("name", "pk")
     filterset_class = PartnershipFilterSet
     title = "Industry transition partnerships"
-    columns = [
-        Column("name", "Partnership", sort="name", kind="link", link=""),
-        Column("get_kind_display", "Kind"),
-        Column("status", "Status", sort="status", kind="badge"),
-        Column("launched_on", "Launched", sort="launched_on", kind="date"),
-    ]
+    columns = declarations.PARTNERSHIP.table(
+        ("name", {"label": "Partnership", "sort": "name", "kind": "link", "link": ""}),
+        "kind",
+        ("status", {"sort": "status", "kind": "badge"}),
+        ("launched_on", {"label": "Launched", "sort": "launched_on"}),
+    )
 
 
 class PartnershipDetailView(RecordDetailView):
@@ -212,15 +211,14 @@ class AssistanceListView(FilteredListView):
     queryset = Assistance.objects.select_related("provider", "partnership").order_by("title", "pk")
     filterset_class = AssistanceFilterSet
     title = "Assistance mapped to partnerships"
-    # Its exports include IATI XML: the (filtered) assistance as one iati-activities file.
-    columns = [
-        Column("title", "Activity", sort="title", kind="link", link=""),
-        Column("partnership", "Partnership", link="partnership"),
-        Column("provider.name", "Provider"),
-        Column("get_kind_display", "Kind"),
-        Column("get_activity_status_display", "IATI status"),
-        Column("amount_musd", "Amount", sort="amount_musd", kind="money", unit="USD m"),
-    ]
+    columns = declarations.ASSISTANCE.table(
+        ("title", {"label": "Activity", "sort": "title", "kind": "link", "link": ""}),
+        ("partnership", {"link": "partnership"}),
+        "provider",
+        "kind",
+        ("activity_status", {"label": "IATI status"}),
+        ("amount_musd", {"label": "Amount", "sort": "amount_musd", "unit": "USD m"}),
+    )
 
     def export_response(self, queryset):
         if self.export == "iati":
@@ -247,12 +245,12 @@ class ForumActivityListView(FilteredListView):
     queryset = ForumActivity.objects.order_by("-starts_on", "pk")
     filterset_class = ForumActivityFilterSet
     title = "Global Forum activity"
-    columns = [
-        Column("title", "Activity", sort="title", kind="link", link=""),
-        Column("get_kind_display", "Kind", sort="kind"),
-        Column("starts_on", "Date", sort="starts_on", kind="date"),
-        Column("location", "Location"),
-    ]
+    columns = declarations.FORUM_ACTIVITY.table(
+        ("title", {"label": "Activity", "sort": "title", "kind": "link", "link": ""}),
+        ("kind", {"sort": "kind"}),
+        ("starts_on", {"label": "Date", "sort": "starts_on"}),
+        "location",
+    )
 
 
 class ForumActivityDetailView(RecordDetailView):

@@ -41,6 +41,12 @@ def rows_of(dataset) -> list:
     return sorted(tuple(str(v) for v in row) for row in dataset)
 
 
+def imported_columns(dataset, resource) -> list:
+    headers = [resource.declaration[f.column_name].header for f in resource().get_import_fields()]
+    index = [dataset.headers.index(header) for header in headers]
+    return sorted(tuple(str(row[i]) for i in index) for row in dataset)
+
+
 @pytest.fixture
 def demo():
     call_command("loaddata", "leadit", verbosity=0)
@@ -63,7 +69,11 @@ def test_export_then_import_into_an_empty_database_gives_the_same_records(demo):
         assert not result.has_errors() and not result.has_validation_errors(), name
         assert model.objects.count() == len(exported[name]), name
     for name, resource, _ in ORDER:
-        assert rows_of(resource().export()) == rows_of(exported[name]), name
+        # The records' own fields; derived columns (stage dates, secured financing) come from
+        # records of other tables that this test does not re-import.
+        assert imported_columns(resource().export(), resource) == imported_columns(
+            exported[name], resource
+        ), name
 
 
 def test_reimporting_the_same_file_changes_nothing(demo):

@@ -321,7 +321,7 @@ def test_csv_export_says_not_disclosed_and_neutralises_formulas(staff_client):
 def test_xlsx_export_has_the_same_rows(staff_client, pipeline):
     response = staff_client.get("/pipeline/export.xlsx", {"country": "NA"})
     assert response.status_code == 200
-    workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
     rows = list(workbook.active.iter_rows(values_only=True))
     assert len(rows) == 2 and rows[1][1] == "Walvis Bay green HBI" and rows[1][3] == "Namibia"
 

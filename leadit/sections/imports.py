@@ -4,13 +4,17 @@ for unknown amounts. Every problem is reported per row and column, and nothing i
 unless the whole file is valid (the admin refuses to confirm an import with errors).
 """
 
+import datetime
 import logging
 from decimal import Decimal, InvalidOperation
 
+import tablib
 from django import forms
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Concat
 from django_countries import countries
 from django_countries.fields import CountryField
 from import_export import fields, resources, results, widgets
@@ -18,6 +22,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
 
+from .columns import declaration_for, naming_fields
 from .csvstream import neutralise, restore
 
 logger = logging.getLogger(__name__)
@@ -130,7 +135,12 @@ class NamedForeignKeyWidget(widgets.ForeignKeyWidget):
         query = Q()
         for lookup in self.lookups:
             query |= Q(**{f"{lookup}__iexact": text})
-        matches = list(self.model._default_manager.filter(query)[:2])
+        queryset = self.model._default_manager.all()
+        if issubclass(self.model, AbstractBaseUser):
+            # People are written by name, as every page names them (leadit.people).
+            queryset = queryset.annotate(full_name=Concat("first_name", Value(" "), "last_name"))
+            query |= Q(full_name__iexact=text)
+        matches = list(queryset.filter(query)[:2])
         if not matches:
             raise ValueError(f"No {self.model._meta.verbose_name} called “{text}”.")
         if len(matches) > 1:
@@ -138,11 +148,44 @@ class NamedForeignKeyWidget(widgets.ForeignKeyWidget):
         return matches[0]
 
 
+class YesNoWidget(widgets.Widget):
+    """Yes/No (as exported), or true/false, 1/0, x; blank is the field's default."""
+
+    TRUE = {"yes", "y", "true", "1", "x"}
+    FALSE = {"no", "n", "false", "0"}
+
+    def __init__(self, empty=None, **kwargs):
+        super().__init__(**kwargs)
+        self.empty = empty
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, bool):
+            return value
+        text = "" if value is None else str(value).strip().lower()
+        if not text:
+            return self.empty
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise ValueError(f"“{value}” is not Yes or No.")
+
+
+class DayWidget(widgets.DateWidget):
+    """An ISO date (2026-03-01), or a date cell of a spreadsheet (read as a datetime)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        return super().clean(value, row=row, **kwargs)
+
+
 def widget_for(field):
     if field.is_relation:
-        related = field.related_model
-        names = [f for f in ("name", "slug", "short_name") if hasattr(related, f)]
-        return NamedForeignKeyWidget(related, tuple(names) or ("pk",))
+        return NamedForeignKeyWidget(field.related_model, naming_fields(field.related_model))
     if isinstance(field, CountryField):
         return CountryWidget()
     if field.choices:
@@ -151,11 +194,11 @@ def widget_for(field):
     if kind == "DecimalField":
         return AmountWidget()
     if kind == "DateField":
-        return widgets.DateWidget(format="%Y-%m-%d")
+        return DayWidget()
     if kind in ("PositiveSmallIntegerField", "IntegerField", "PositiveIntegerField"):
         return WholeNumberWidget()
     if kind == "BooleanField":
-        return widgets.BooleanWidget()
+        return YesNoWidget(empty=None if field.null else field.get_default())
     return widgets.CharWidget()
 
 
@@ -181,10 +224,39 @@ class ImportError(results.Error):
         return ""
 
 
+class DeclaredField(fields.Field):
+    """A resource field for a declared column: exported by the shared formatter, so the
+    admin's export, the list's export and the record page write a value the same way."""
+
+    def __init__(self, column, **kwargs):
+        self.column = column
+        super().__init__(column_name=column.name, **kwargs)
+
+    def export(self, instance, **kwargs):
+        return self.column.text(instance)
+
+
 class TrackerResource(resources.ModelResource):
-    """Rows match existing records on a natural key; a key repeated in one file is an error."""
+    """Rows match existing records on a natural key; a key repeated in one file is an error.
+
+    A file's headings may be the export's (label and unit, e.g. "Capex (USD million)"), the
+    bare labels or the field names; columns an export adds (region, gap...) are read past.
+    """
 
     natural_key: tuple[str, ...] = ()
+    declaration = None
+
+    def get_import_fields(self):
+        return [field for field in super().get_import_fields() if field.column.importable]
+
+    def get_user_visible_fields(self):
+        return list(self.fields.values())  # the admin's export offers every column
+
+    def get_export_headers(self, selected_fields=None):
+        return [field.column.header for field in self.get_export_fields(selected_fields)]
+
+    def filter_export(self, queryset, **kwargs):
+        return self.declaration.export_queryset(queryset)
 
     def get_error_result_class(self):
         return ImportError
@@ -199,21 +271,35 @@ class TrackerResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         self._seen_keys = {}
-        missing = [column for column in self.natural_key if column not in dataset.headers]
+        try:
+            self.check_headers(dataset)
+        except forms.ValidationError:
+            dataset.wipe()  # a file refused whole: no row errors on top of the reason (a copy)
+            raise
+
+    def check_headers(self, dataset):
+        names = [self.declaration.name_for_header(header) for header in dataset.headers]
+        importable = ", ".join(f.column_name for f in self.get_import_fields())
+        missing = [column for column in self.natural_key if column not in names]
         if missing:
             raise forms.ValidationError(
-                f"The file has no column {', '.join(missing)}; the columns must be: "
-                + ", ".join(self.get_export_headers())
+                f"The file has no column {', '.join(missing)}; the columns must be: {importable}"
             )
-        unknown = [h for h in dataset.headers if h and h not in self.fields]
+        unknown = [h for h, name in zip(dataset.headers, names, strict=True) if h and not name]
         if unknown:
             raise forms.ValidationError(
-                f"Unknown column(s) {', '.join(unknown)}; the columns are: "
-                + ", ".join(self.get_export_headers())
+                f"Unknown column(s) {', '.join(map(str, unknown))}; the columns are: {importable}"
             )
+        # From here on a column is known by its field name, whatever heading the file used.
+        dataset.headers = [
+            name or header for name, header in zip(names, dataset.headers, strict=True)
+        ]
 
     def import_data(self, dataset, **kwargs):
         """All or nothing: any invalid row rolls back every row of the file."""
+        # A copy: the headings are renamed to field names, the caller's file stays as it was.
+        headers = list(dataset.headers) if dataset.headers else None
+        dataset = tablib.Dataset(*dataset, headers=headers)
         with transaction.atomic():
             result = super().import_data(dataset, **kwargs)
             if result.has_errors() or result.has_validation_errors():
@@ -258,22 +344,32 @@ class TrackerResource(resources.ModelResource):
         return self._meta.model._default_manager.filter(**lookup).first()
 
 
-def tracker_resource(model, columns: list[str], natural_key: tuple[str, ...]):
-    """A resource for `model` with people-friendly widgets for each column."""
-    attrs = {
-        name: fields.Field(
-            attribute=name, column_name=name, widget=widget_for(model._meta.get_field(name))
-        )
-        for name in columns
-    }
+def tracker_resource(model, natural_key: tuple[str, ...], widgets: dict | None = None):
+    """A resource for `model` over its declared columns (leadit.sections.columns), with
+    people-friendly widgets for the importable ones; `widgets` overrides some."""
+    declaration = declaration_for(model)
+    widgets = widgets or {}
+    attrs = {}
+    # The tracker's own id is left out: a copy numbers its records anew (the list's export
+    # has it, and an import reads past it).
+    columns = [column for column in declaration.columns if column.name != "id"]
+    for column in columns:
+        if column.importable:
+            model_field = model._meta.get_field(column.name)
+            widget = widgets.get(column.name) or widget_for(model_field)
+            attrs[column.name] = DeclaredField(column, attribute=column.name, widget=widget)
+        else:
+            attrs[column.name] = DeclaredField(column, attribute=None, readonly=True)
+    names = tuple(column.name for column in columns)
     attrs["natural_key"] = natural_key
+    attrs["declaration"] = declaration
     attrs["Meta"] = type(
         "Meta",
         (),
         {
             "model": model,
-            "fields": tuple(columns),
-            "export_order": tuple(columns),
+            "fields": names,
+            "export_order": names,
             "import_id_fields": natural_key,
             "clean_model_instances": True,
             "skip_unchanged": True,

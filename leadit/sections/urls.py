@@ -23,7 +23,7 @@ def section_urls(
     list_view,
     detail_view,
     form_class,
-    exports: tuple[str, ...] = ("csv",),
+    exports: tuple[str, ...] = ("csv", "xlsx"),
     extra: dict | None = None,
 ) -> list:
     """The URL set of one section: list, exports, record, new, edit, delete, history, verify

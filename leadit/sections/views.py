@@ -15,14 +15,17 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F, QuerySet
 from django.http import HttpResponse, QueryDict
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.html import format_html
+from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from .caching import cache_select_options
+from .columns import declaration_for
 from .csvstream import neutralise, stream_csv
+from .excel import export_filename, xlsx_response
 from .fields import EMPTY_IN_FILTERS, label_empty_choices
 from .models import not_verified
 from .registry import section_of, url_of
@@ -239,7 +242,8 @@ class FilteredListView(PermissionMixin, FilterView):
     title: str = ""
     intro: str = ""
     strict = True  # an invalid filter shows no rows, never unfiltered ones
-    export: str | None = None  # "csv" (or a format export_response knows): every filtered row
+    export: str | None = None  # "csv" or "xlsx": every filtered row
+    export_name: str = ""  # the file's name: leadit-<name>-<date>.csv; default the model's
 
     def get(self, request, *args, **kwargs):
         if not self.export:
@@ -256,14 +260,40 @@ class FilteredListView(PermissionMixin, FilterView):
         return self.export_response(self.filterset.qs)
 
     def export_response(self, queryset):
-        """Every filtered row as CSV, the list's columns as text. Lists may export more."""
-        columns = self.columns
-        header = [f"{c.label} ({c.unit})" if c.unit else c.label for c in columns]
-        rows = (
-            [neutralise(column.text(obj)) for column in columns]
-            for obj in queryset.iterator(chunk_size=2000)
-        )
-        return stream_csv(itertools.chain([header], rows), self.model._meta.model_name)
+        """Every filtered row, every declared column (not only the table's), as CSV or Excel."""
+        declaration = declaration_for(self.model)
+        columns = declaration.columns
+        rows = declaration.export_queryset(queryset).iterator(chunk_size=2000)
+        name = self.export_name or self.model._meta.model_name
+        if self.export == "xlsx":
+            title = self.title or capfirst(self.model._meta.verbose_name_plural)
+            return xlsx_response(
+                columns, rows, self.export_about(), title, export_filename(name, "xlsx")
+            )
+        header = [column.header for column in columns]
+        body = ([neutralise(column.text(obj)) for column in columns] for obj in rows)
+        return stream_csv(itertools.chain([header], body), name)
+
+    def export_about(self) -> list[tuple[str, object]]:
+        """What the "About this export" sheet says: what, which filters, where, who, when."""
+        request, meta = self.request, self.model._meta
+        chips = self.filterset.active_filters()
+        filters = "; ".join(f"{chip['label']}: {chip['value']}" for chip in chips)
+        query = request.GET.urlencode()
+        page = url_of(self.model, "list") + (f"?{query}" if query else "")
+        user = request.user
+        return [
+            ("Export of", self.title or capfirst(meta.verbose_name_plural)),
+            ("Filters", filters or "None: every record"),
+            ("Page", request.build_absolute_uri(page)),
+            ("Exported by", user.get_full_name() or user.get_username()),
+            ("Exported at", f"{timezone.localtime():%Y-%m-%d %H:%M %Z}"),
+            (
+                "Reading it",
+                "Amounts are in USD million; 'not disclosed' means the source gives no figure. "
+                "The columns are explained in the tracker's docs/data-exchange.md.",
+            ),
+        ]
 
     @property
     def filters_ok(self) -> bool:
@@ -286,10 +316,34 @@ class FilteredListView(PermissionMixin, FilterView):
         """The number of rows, when the list computes it anyway (saves the paginator's COUNT)."""
         return None
 
+    @cached_property
+    def table_columns(self) -> list:
+        """The table's columns: the list's own, or those the reader chose (`columns`
+        parameter, any declared column; the first, which links to the record, always stays)."""
+        chosen = self.request.GET.getlist("columns")
+        declaration = declaration_for(self.model)
+        own = {column.name: column for column in self.columns}
+        if not chosen or not self.columns:
+            return self.columns
+        first = self.columns[0]
+        known = [n for n in dict.fromkeys(chosen) if n in declaration.by_name]
+        names = [n for n in known if n not in ("id", first.name)]
+        return [first] + [own.get(name) or declaration[name] for name in names]
+
+    def column_choices(self) -> list[dict]:
+        shown = {column.name for column in self.table_columns}
+        return [
+            {"name": column.name, "label": column.header, "shown": column.name in shown}
+            for column in declaration_for(self.model).columns
+            if column.name != "id" and column.name != self.columns[0].name
+        ]
+
     def paginate_queryset(self, queryset, page_size):
+        count = self.known_count(queryset)
+        # What the chosen columns read, for the page's rows only (not for the count).
+        queryset = declaration_for(self.model).for_columns(queryset, self.table_columns)
         # An out-of-range or malformed page shows the nearest page instead of a 404.
         paginator = Paginator(queryset, page_size, allow_empty_first_page=True)
-        count = self.known_count(queryset)
         if count is not None:
             paginator.count = count  # a cached_property: set, it is not queried
         page = paginator.get_page(self.request.GET.get("page"))
@@ -309,7 +363,9 @@ class FilteredListView(PermissionMixin, FilterView):
         context.update(
             title=self.title or self.model._meta.verbose_name_plural.capitalize(),
             intro=self.intro,
-            columns=self.columns,
+            columns=self.table_columns,
+            column_choices=self.column_choices() if self.columns else [],
+            columns_chosen=bool(self.request.GET.getlist("columns")),
             summary_template=self.summary_template,
             chips=filterset.active_filters() if self.filters_ok else [],
             current_sort=filterset.current_sort,
@@ -341,34 +397,21 @@ def sort_url(query: QueryDict, key: str, current: str) -> str:
     return "?" + urlencode(sorted(params.lists()), doseq=True)
 
 
-HIDDEN_FACTS = {"id", "version", "created_at", "updated_at", "search_text"}
-
-
-def record_facts(obj) -> list[tuple[str, object]]:
-    """(label, display value) for each stored field of a record, links made safe."""
-    facts = []
-    for field in obj._meta.concrete_fields:
-        if field.name in HIDDEN_FACTS:
-            continue
-        value = getattr(obj, field.name)
-        if field.choices and value not in (None, ""):
-            value = getattr(obj, f"get_{field.name}_display")()
-        elif isinstance(value, bool):
-            value = "Yes" if value else "No"
-        elif hasattr(value, "name") and hasattr(value, "code"):  # a django-countries Country
-            value = value.name
-        elif value and field.get_internal_type() == "URLField":
-            value = format_html('<a href="{}" rel="noopener noreferrer">{}</a>', value, value)
-        elif value is not None and field.is_relation and hasattr(value, "get_absolute_url"):
-            value = format_html('<a href="{}">{}</a>', value.get_absolute_url(), value)
-        facts.append((capfirst(field.verbose_name), value))
-    return facts
+def record_facts(obj, exclude=()) -> list[tuple[str, object]]:
+    """(heading, display value) for each declared column of a record, links made safe."""
+    return declaration_for(type(obj)).facts(obj, exclude)
 
 
 class RecordDetailView(PermissionMixin, DetailView):
     """A record's page, with edit and delete links for those allowed to use them."""
 
     template_name = "generic/object_detail.html"
+    facts_exclude: tuple[str, ...] = ()  # columns the page shows elsewhere (its heading...)
+
+    def get_object(self, queryset=None):
+        # The derived facts (e.g. a country's region) come with the record: no query each.
+        queryset = queryset if queryset is not None else self.get_queryset()
+        return super().get_object(declaration_for(self.model).annotate(queryset))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -381,7 +424,7 @@ class RecordDetailView(PermissionMixin, DetailView):
             return url_of(self.model, view, self.object.pk)
 
         context.update(
-            facts=record_facts(self.object),
+            facts=record_facts(self.object, self.facts_exclude),
             edit_url=url("update", "change"),
             delete_url=url("delete", "delete"),
             list_url=url_of(self.model, "list"),

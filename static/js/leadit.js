@@ -136,6 +136,14 @@
       showError("Something went wrong (error " + status + "). Please try again.");
     }
   });
+  // The list's column choices go into the URL only once the reader changes one: until then the
+  // boxes have no name, so filtering keeps short URLs (runs before htmx sees the change).
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box.matches || !box.matches("[data-column-choice]")) return;
+    var boxes = box.form ? box.form.querySelectorAll("[data-column-choice]") : [];
+    for (var i = 0; i < boxes.length; i++) boxes[i].name = "columns";
+  }, true);
   document.addEventListener("htmx:sendError", function () {
     showError("The tracker could not be reached. Check the connection and try again.");
   });

@@ -1,38 +1,22 @@
 """Presentation helpers: numbers with units, 'not disclosed', stage badges, table cells."""
 
-from decimal import Decimal
-
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.template.defaultfilters import date as date_filter
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
 from leadit.people import person_name
+from leadit.sections import formatting
 from leadit.sections.registry import viewname as _viewname
 from leadit.sections.views import sort_url
 
 register = template.Library()
 
-NOT_DISCLOSED = mark_safe('<span class="nd">not disclosed</span>')  # a constant, no user text
-
-
-def _number(value, places: int) -> str:
-    value = Decimal(value).quantize(Decimal(1).scaleb(-places)) if places else round(value)
-    return intcomma(f"{value:.{places}f}" if places else int(value))
-
 
 @register.filter
 def money(value, places: int = 1):
-    """USD million with thousands separators; None reads 'not disclosed'. Amounts under a
-    million keep two decimals, so USD 50,000 reads 0.05 and not 0.0."""
-    if value is None or value == "":
-        return NOT_DISCLOSED
-    places = int(places)
-    if 0 < abs(value) < 1:
-        places = max(places, 2)
-    return _number(value, places)
+    """USD million with thousands separators; None reads 'not disclosed'."""
+    return formatting.money(value, places)
 
 
 @register.filter
@@ -60,9 +44,7 @@ def record_link(obj):
 @register.filter
 def quantity(value):
     """A whole number with separators (t CO2e, counts); None reads 'not disclosed'."""
-    if value is None or value == "":
-        return NOT_DISCLOSED
-    return _number(value, 0)
+    return formatting.quantity(value)
 
 
 @register.filter
@@ -74,27 +56,10 @@ def stage_badge(obj, field: str = "stage"):
 
 @register.simple_tag
 def cell(obj, column):
-    """One table cell's content, formatted by the column's kind."""
-    value = column.value(obj)
-    kind = column.kind
-    if kind == "money":
-        return money(value)
-    if kind == "number":
-        return quantity(value)
-    if kind == "year":
-        return "" if value is None else str(value)
-    if kind == "date":
-        return "" if value is None else date_filter(value, "j M Y")
-    if kind == "badge":
-        field = column.key.split(".")[-1]
-        return stage_badge(obj, field)
-    if kind == "country":
-        return "" if not value else value.name
-    if kind == "bool":
-        return "" if value is None else ("Yes" if value else "No")
-    if kind == "person":
-        return person_name(value)
-    text = "" if value is None else str(value)
+    """One table cell's content: a badge, a link to the record, or the formatted value."""
+    if column.kind == "badge":
+        return stage_badge(obj, column.key.split(".")[-1])
+    text = column.format(obj, "html")
     target = column.target(obj)
     url = target.get_absolute_url() if target is not None and text else None
     if url:
