@@ -24,6 +24,7 @@ urlpatterns = [
     path("history/", views.history, name="history"),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
+    path("", include("leadit.jobs.urls")),
     path("", include("members.urls")),
     path("", include("partnerships.urls")),
 ]

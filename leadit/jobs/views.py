@@ -1,0 +1,49 @@
+"""Pages of background jobs: the list of a user's exports, one job's progress (polled by htmx
+while it runs) and its download, for the user who asked and for the Secretariat."""
+
+from django.conf import settings
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.views.decorators.http import require_GET
+
+from leadit.sections.views import wants_fragment
+
+from .models import Job
+
+
+def _visible_job(request, pk) -> Job:
+    # Someone else's job is not found, rather than forbidden: its existence is not shown either.
+    job = get_object_or_404(Job.objects.select_related("owner"), pk=pk)
+    if not job.visible_to(request.user):
+        raise Http404("No such export.")
+    return job
+
+
+@require_GET
+def job_list(request):
+    jobs = Job.visible(request.user)[:50]
+    return render(
+        request, "jobs/job_list.html", {"jobs": jobs, "limit": settings.EXPORT_INLINE_MAX_ROWS}
+    )
+
+
+@require_GET
+def job_detail(request, pk):
+    job = _visible_job(request, pk)
+    template = "jobs/job_detail.html"
+    if wants_fragment(request, "job-status"):
+        template += "#status"
+    response = render(request, template, {"job": job})
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
+
+
+@require_GET
+def job_download(request, pk):
+    job = _visible_job(request, pk)
+    if job.state != Job.State.DONE or not job.file:
+        raise Http404("This export is not ready.")
+    response = FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
+    patch_cache_control(response, private=True, no_store=True)
+    return response
