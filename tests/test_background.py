@@ -290,3 +290,17 @@ def test_admin_export_above_the_row_limit_is_refused_with_the_limit(staff_client
     )
     assert response.status_code == 200 and "Content-Disposition" not in response
     assertContains(response, "the admin exports at most 2 at a time")
+
+
+def test_deleting_a_job_deletes_its_file(staff_client, small_threshold):
+    staff_client.get("/pipeline/export.csv")
+    run_queued_tasks()
+    job = Job.objects.get()
+    storage, name = job.file.storage, job.file.name
+    assert storage.exists(name)
+    job.delete()
+    assert not storage.exists(name)
+
+
+def test_every_page_links_to_the_exports(viewer_client):
+    assertContains(viewer_client.get("/exports/"), 'href="/exports/"')
