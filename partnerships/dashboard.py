@@ -515,8 +515,24 @@ def refresh_dashboard() -> str:
     return "computed"
 
 
+def request_refresh(state: str, today: datetime.date, *, stored=None) -> None:
+    """Queue a recomputation, unless one was already queued for this state of the data (one
+    UPDATE decides, so concurrent requests queue it once)."""
+    from leadit.jobs.models import StoredFigures
+
+    key = _state_key(state, today)
+    if stored is not None and stored.requested_state == key:
+        return
+    figures = StoredFigures.objects.filter(name=STORED_AS)
+    with transaction.atomic():  # one commit for the mark and the queue (SQLite syncs each)
+        claimed = figures.exclude(requested_state=key).update(requested_state=key)
+        if claimed or (stored is None and not figures.exists()):
+            refresh_dashboard.enqueue()
+
+
 def _enqueue_refresh() -> None:
-    refresh_dashboard.enqueue()
+    # Marked as requested here, so that the visits until the worker has run only read.
+    request_refresh(data_state(*DASHBOARD_MODELS), datetime.date.today())
 
 
 def queue_refresh(**kwargs) -> None:
@@ -549,15 +565,8 @@ def current_dashboard(today: datetime.date | None = None) -> dict:
         figures = store_dashboard(state, today)
         return {**figures, "computed": {"at": timezone.now(), "current": True, "first": True}}
     current = (stored.data_state, stored.computed_on) == (state, today)
-    key = _state_key(state, today)
-    if not current and stored.requested_state != key:
-        claimed = (
-            StoredFigures.objects.filter(name=STORED_AS)
-            .exclude(requested_state=key)
-            .update(requested_state=key)
-        )
-        if claimed:  # the first visit to see this state queues the recomputation
-            refresh_dashboard.enqueue()
+    if not current:  # changed without a signal (bulk inserts, SQL), or another day
+        request_refresh(state, today, stored=stored)
     return {**figures, "computed": {"at": stored.computed_at, "current": current}}
 
 
