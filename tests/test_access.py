@@ -67,7 +67,8 @@ def export_job(owner):
 
 def read(client, path):
     response = client.get(path)
-    response.close()  # a download's file
+    if response.streaming:  # read to the end, so that the test client closes it (a file)
+        b"".join(response.streaming_content)
     return response.status_code
 
 

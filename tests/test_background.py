@@ -244,7 +244,8 @@ def test_an_export_is_seen_by_whom_asked_and_the_secretariat_only(
 
     def status(client, url):
         response = client.get(url)
-        response.close()  # a download's file
+        if response.streaming:  # read to the end, so that the test client closes it (a file)
+            b"".join(response.streaming_content)
         return response.status_code
 
     for url in (job.get_absolute_url(), f"/exports/{job.pk}/download/"):
