@@ -491,11 +491,19 @@ def store_dashboard(state: str, today: datetime.date) -> dict:
     from leadit.jobs.models import StoredFigures
 
     figures = compute_dashboard(DEFAULT_STUCK_MONTHS, today)
-    stored = StoredFigures(
-        name=STORED_AS, data_state=state, computed_on=today, computed_at=timezone.now()
-    )
+    stored = StoredFigures(name=STORED_AS)
     stored.figures = figures
-    stored.save()
+    # update_or_create: two first visits to a fresh database may store at the same moment.
+    StoredFigures.objects.update_or_create(
+        name=STORED_AS,
+        defaults={
+            "data_state": state,
+            "computed_on": today,
+            "computed_at": timezone.now(),
+            "requested_state": "",
+            "payload": stored.payload,
+        },
+    )
     return figures
 
 
