@@ -305,3 +305,11 @@ def test_deleting_a_job_deletes_its_file(staff_client, small_threshold):
 
 def test_every_page_links_to_the_exports(viewer_client):
     assertContains(viewer_client.get("/exports/"), 'href="/exports/"')
+
+
+def test_a_job_whose_file_is_gone_answers_404(staff_client, small_threshold):
+    staff_client.get("/pipeline/export.csv")
+    run_queued_tasks()
+    job = Job.objects.get()
+    job.file.storage.delete(job.file.name)
+    assert staff_client.get(f"/exports/{job.pk}/download/").status_code == 404

@@ -44,6 +44,10 @@ def job_download(request, pk):
     job = _visible_job(request, pk)
     if job.state != Job.State.DONE or not job.file:
         raise Http404("This export is not ready.")
-    response = FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
+    try:
+        file = job.file.open("rb")
+    except FileNotFoundError:  # deleted from the folder, or a database restored elsewhere
+        raise Http404("The file of this export is no longer there: export again.") from None
+    response = FileResponse(file, as_attachment=True, filename=job.filename)
     patch_cache_control(response, private=True, no_store=True)
     return response
