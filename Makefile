@@ -73,8 +73,8 @@ serve: migrate
 	@export DJANGO_DEBUG=0 DJANGO_LOCAL_HTTP=1 \
 	  DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" \
 	  DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}"; \
-	$(PY) manage.py collectstatic --noinput -v0 && \
-	echo "Serving the production configuration on http://127.0.0.1:$(PORT)/ (gunicorn)" && \
+	$(PY) manage.py collectstatic --noinput -v0 || exit 1; \
+	echo "Serving the production configuration on http://127.0.0.1:$(PORT)/ (gunicorn)"; \
 	$(with_worker) \
 	$(VENV)/bin/gunicorn leadit.wsgi --bind 127.0.0.1:$(PORT) --workers $${WORKERS:-3} \
 	  --no-control-socket --access-logfile - --forwarded-allow-ips 127.0.0.1

@@ -303,8 +303,8 @@ def test_deleting_a_job_deletes_its_file(staff_client, small_threshold):
     assert not storage.exists(name)
 
 
-def test_every_page_links_to_the_exports(viewer_client):
-    assertContains(viewer_client.get("/exports/"), 'href="/exports/"')
+def test_the_user_menu_links_to_the_exports(viewer_client):
+    assertContains(viewer_client.get("/pipeline/"), 'href="/exports/"')
 
 
 def test_a_job_whose_file_is_gone_answers_404(staff_client, small_threshold):
