@@ -26,9 +26,9 @@ endef
 .PHONY: help run serve test lint fmt fixture migrate backup restore clean loadtest bench screenshots
 
 help:
-	@echo "make run    set up (virtualenv, dependencies, database, demo data) and serve on 127.0.0.1:$(PORT)"
+	@echo "make run    set up (virtualenv, dependencies, database, demo data) and serve on 127.0.0.1:$(PORT), with the background worker"
 	@echo "make test   run the whole test suite (DATABASE_URL picks the database; SQLite by default)"
-	@echo "make serve  the production configuration locally (DEBUG off, gunicorn, whitenoise)"
+	@echo "make serve  the production configuration locally (DEBUG off, gunicorn, whitenoise, the worker)"
 	@echo "make lint   ruff and the migrations check;  make fmt  format the code"
 	@echo "make fixture  rebuild fixtures/leadit.json from leadit/demo/builder/"
 	@echo "make backup   dump the database to backups/;  make restore FILE=...  load one into an empty database"
@@ -53,9 +53,18 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 migrate: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 
+# The background worker (django.tasks on django-tasks-db: the dashboard's figures, large exports)
+# runs beside the web server and stops with it (Ctrl+C, or the server ending).
+define with_worker
+$(PY) manage.py db_worker --queue-name '*' & worker=$$!; \
+trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+echo "Background worker started (pid $$worker)";
+endef
+
 run: migrate
 	$(PY) manage.py setup_demo
 	@echo "Serving LeadIT Tracker on http://127.0.0.1:$(PORT)/"
+	@$(with_worker) \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The production configuration on this machine: DEBUG off, collected and compressed static files,
@@ -64,8 +73,9 @@ serve: migrate
 	@export DJANGO_DEBUG=0 DJANGO_LOCAL_HTTP=1 \
 	  DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" \
 	  DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}"; \
-	$(PY) manage.py collectstatic --noinput -v0 && \
-	echo "Serving the production configuration on http://127.0.0.1:$(PORT)/ (gunicorn)" && \
+	$(PY) manage.py collectstatic --noinput -v0 || exit 1; \
+	echo "Serving the production configuration on http://127.0.0.1:$(PORT)/ (gunicorn)"; \
+	$(with_worker) \
 	$(VENV)/bin/gunicorn leadit.wsgi --bind 127.0.0.1:$(PORT) --workers $${WORKERS:-3} \
 	  --no-control-socket --access-logfile - --forwarded-allow-ips 127.0.0.1
 

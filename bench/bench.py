@@ -112,13 +112,13 @@ def measure(runs: int) -> dict:
 
     django.setup()
     from django.contrib.auth import get_user_model
-    from django.core.cache import cache
     from django.db import connection
     from django.http import QueryDict
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from members.models import Sector
+    from partnerships import dashboard
     from partnerships.filtersets import ProjectFilterSet
     from partnerships.models import Project
 
@@ -174,8 +174,20 @@ def measure(runs: int) -> dict:
 
     project = Project.objects.order_by("-pk").first()
     results["pages"]["dashboard"] = timed("/")
-    # After any change to the data its figures are computed again: the first visit then.
-    results["pages"]["dashboard, figures recomputed"] = timed("/", before=cache.clear)
+
+    def change():
+        # A save, as an officer makes it: it queues the figures' recomputation for the worker.
+        project.notes = f"bench {time.perf_counter()}"
+        project.save()
+
+    # The first visit after a change: the stored figures, never a recomputation (issue 18).
+    results["pages"]["dashboard, first visit after a change"] = timed("/", before=change)
+    started = time.perf_counter()
+    dashboard.refresh_dashboard.call()  # what the worker then does, apart from any request
+    results["pages"]["dashboard figures, recomputed by the worker"] = {
+        "ms": (time.perf_counter() - started) * 1000,
+        "queries": "—",
+    }
     results["pages"]["project page"] = timed(f"/pipeline/{project.pk}/")
     results["pages"]["project edit form"] = timed(f"/pipeline/{project.pk}/edit/")
 

@@ -55,9 +55,11 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "axes",
+    "django_tasks_db",
     "leadit",
     "leadit.sections",
     "leadit.demo",
+    "leadit.jobs",
     "members",
     "partnerships",
 ]
@@ -145,6 +147,19 @@ STORAGES = {
 }
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# Files made by background jobs (large exports). Never served directly: a view checks who may
+# download each. Several app servers and the worker must share this folder.
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = "/media/"  # unused: no URL serves MEDIA_ROOT
+
+# Background work (django.tasks): a queue in the database, run by `manage.py db_worker`
+# (`make run` and `make serve` start one beside the web server; docs/deployment.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# An export of more rows than this is made by the worker, and the user downloads it when ready.
+EXPORT_INLINE_MAX_ROWS = int(os.environ.get("LEADIT_EXPORT_INLINE_MAX_ROWS", "20000"))
+# The admin's import previews every row in the request: larger files are refused (split them).
+IMPORT_MAX_ROWS = int(os.environ.get("LEADIT_IMPORT_MAX_ROWS", "1000"))
 
 # Admin import and export (django-import-export): spreadsheets in, spreadsheets out.
 IMPORT_FORMATS = [

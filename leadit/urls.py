@@ -25,6 +25,7 @@ urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("", include("leadit.jobs.urls")),
     path("", include("members.urls")),
     path("", include("partnerships.urls")),
 ]

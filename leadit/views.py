@@ -49,7 +49,10 @@ def dashboard(request):
         context = {"review": figures.review_queue(datetime.date.today())}
         template = "dashboard.html#review"
     else:
-        context = figures.dashboard(stuck_months=months)
+        # Figures kept current by the background worker: a visit never recomputes them.
+        context = figures.current_dashboard()
+        if months != figures.DEFAULT_STUCK_MONTHS:
+            context["stuck"] = figures.stuck(Project.objects.order_by(), months)
         template = "dashboard.html"
     context.update(stuck_choices=sorted({*STUCK_CHOICES, months}), can_verify=can_verify, form=form)
     return render(request, template, context, status=status)

@@ -8,12 +8,15 @@ import datetime
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.signals import post_delete, post_save
+from django.tasks import task
 from django.urls import reverse
+from django.utils import timezone
 
-from leadit.sections.caching import cached_figures
+from leadit.sections.caching import cached_figures, data_state
 from leadit.sections.models import not_verified
 from leadit.sections.registry import viewname
 from members import countries as classification
@@ -446,6 +449,110 @@ def dashboard(stuck_months: int = 12, today: datetime.date | None = None) -> dic
         stuck_months,
         classification.data_version(),
     )
+
+
+# --- Kept current by the background worker -----------------------------------------------------
+# A write queues a recomputation once its transaction commits (it never waits for it); a visit
+# reads the stored figures and the data's state (two queries) and never recomputes, except once
+# on a fresh database. Changes that send no signal (bulk inserts, raw SQL) are noticed by the
+# next visit, which queues the recomputation itself.
+STORED_AS = "dashboard"
+DEFAULT_STUCK_MONTHS = 12
+
+
+def _state_key(state: str, today: datetime.date) -> str:
+    return f"{state}|{today.isoformat()}"
+
+
+def store_dashboard(state: str, today: datetime.date) -> dict:
+    from leadit.jobs.models import StoredFigures
+
+    figures = compute_dashboard(DEFAULT_STUCK_MONTHS, today)
+    stored = StoredFigures(name=STORED_AS)
+    stored.figures = figures
+    # update_or_create: two first visits to a fresh database may store at the same moment.
+    StoredFigures.objects.update_or_create(
+        name=STORED_AS,
+        defaults={
+            "data_state": state,
+            "computed_on": today,
+            "computed_at": timezone.now(),
+            "requested_state": "",
+            "payload": stored.payload,
+        },
+    )
+    return figures
+
+
+@task(priority=10)  # before exports queued meanwhile: a refresh takes a second or two
+def refresh_dashboard() -> str:
+    """Compute and store the dashboard's figures, unless they are already current."""
+    from leadit.jobs.models import StoredFigures
+
+    today = datetime.date.today()
+    # Read before computing: a change made during the computation queues another run.
+    state = data_state(*DASHBOARD_MODELS)
+    stored = StoredFigures.objects.filter(name=STORED_AS).only("data_state", "computed_on")
+    current = stored.first()
+    if current and (current.data_state, current.computed_on) == (state, today):
+        return "current"
+    store_dashboard(state, today)
+    return "computed"
+
+
+def request_refresh(state: str, today: datetime.date, *, stored=None) -> None:
+    """Queue a recomputation, unless one was already queued for this state of the data (one
+    UPDATE decides, so concurrent requests queue it once)."""
+    from leadit.jobs.models import StoredFigures
+
+    key = _state_key(state, today)
+    if stored is not None and stored.requested_state == key:
+        return
+    figures = StoredFigures.objects.filter(name=STORED_AS)
+    with transaction.atomic():  # one commit for the mark and the queue (SQLite syncs each)
+        claimed = figures.exclude(requested_state=key).update(requested_state=key)
+        if claimed or (stored is None and not figures.exists()):
+            refresh_dashboard.enqueue()
+
+
+def _enqueue_refresh() -> None:
+    # Marked as requested here, so that the visits until the worker has run only read.
+    request_refresh(data_state(*DASHBOARD_MODELS), datetime.date.today())
+
+
+def queue_refresh(**kwargs) -> None:
+    """Signal receiver: queue one recomputation per transaction, once it has committed."""
+    pending = transaction.get_connection().run_on_commit
+    if not any(callback is _enqueue_refresh for _, callback, _ in pending):
+        # robust: a queue that is down must not turn a committed save into an error page
+        transaction.on_commit(_enqueue_refresh, robust=True)
+
+
+def connect_refresh() -> None:
+    for model in DASHBOARD_MODELS:
+        uid = f"dashboard-refresh-{model._meta.label}"
+        post_save.connect(queue_refresh, sender=model, dispatch_uid=uid + "-save")
+        post_delete.connect(queue_refresh, sender=model, dispatch_uid=uid + "-delete")
+
+
+def current_dashboard(today: datetime.date | None = None) -> dict:
+    """What a visit shows: the stored figures, and when they were computed. Stale figures (the
+    data or the day changed, and the worker has not caught up yet) are shown as they are, and
+    a recomputation is queued unless one already is for this state of the data."""
+    from leadit.jobs.models import StoredFigures
+
+    today = today or datetime.date.today()
+    stored = StoredFigures.objects.filter(name=STORED_AS).first()
+    state = data_state(*DASHBOARD_MODELS)
+    figures = stored.figures if stored else None
+    if figures is None:
+        # A fresh database (or figures stored by an older version): computed once, here.
+        figures = store_dashboard(state, today)
+        return {**figures, "computed": {"at": timezone.now(), "current": True, "first": True}}
+    current = (stored.data_state, stored.computed_on) == (state, today)
+    if not current:  # changed without a signal (bulk inserts, SQL), or another day
+        request_refresh(state, today, stored=stored)
+    return {**figures, "computed": {"at": stored.computed_at, "current": current}}
 
 
 def compute_dashboard(stuck_months: int, today: datetime.date) -> dict:

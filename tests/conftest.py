@@ -14,6 +14,7 @@ def ensure_roles() -> None:
     tracker = Permission.objects.filter(content_type__app_label__in=TRACKER_APPS)
     secretariat, _ = Group.objects.get_or_create(name=SECRETARIAT)
     secretariat.permissions.set(tracker)
+    secretariat.permissions.add(Permission.objects.get(codename="see_all_exports"))
     viewer, _ = Group.objects.get_or_create(name=VIEWER)
     viewer.permissions.set(tracker.filter(codename__startswith="view_"))
 

@@ -11,3 +11,8 @@ from leadit.settings import *  # noqa: E402, F403
 
 # Creating a user with the production hasher costs most of a second; tests create hundreds.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Files of background jobs go to a throwaway folder.
+import tempfile  # noqa: E402
+
+MEDIA_ROOT = tempfile.mkdtemp(prefix="leadit-test-media-")

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 import tablib
 from django import forms
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -295,6 +296,15 @@ class TrackerResource(resources.ModelResource):
             name or header for name, header in zip(names, dataset.headers, strict=True)
         ]
 
+        limit = settings.IMPORT_MAX_ROWS
+        if len(dataset) > limit:
+            # Every row is checked in the request (the preview): more would outlast the server's
+            # time limit and end in an error page instead of this message.
+            raise forms.ValidationError(
+                f"The file has {len(dataset):,} rows; an import takes at most {limit:,} rows at "
+                f"a time. Split it into files of up to {limit:,} rows and import them one by one."
+            )
+
     def import_data(self, dataset, **kwargs):
         """All or nothing: any invalid row rolls back every row of the file."""
         # A copy: the headings are renamed to field names, the caller's file stays as it was.
@@ -399,3 +409,16 @@ class SpreadsheetImportExport(ImportExportMixin):
     import_formats = [CSV, XLSX]
     export_formats = [CSV, XLSX]
     import_form_class = LimitedImportForm
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        # The admin builds its file in the request; past this size the site's own export, which
+        # hands large files to the background worker, is the way.
+        limit = settings.EXPORT_INLINE_MAX_ROWS
+        rows = queryset.count()
+        if rows > limit:
+            raise ValueError(  # shown as a message above the export form
+                f"These are {rows:,} rows; the admin exports at most {limit:,} at a time. Choose "
+                "fewer (filter the list first), or use the Export links of the site's list, "
+                "which prepare large files in the background."
+            )
+        return super().get_export_data(file_format, request, queryset, **kwargs)

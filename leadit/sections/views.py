@@ -11,16 +11,19 @@ from urllib.parse import urlencode
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F, QuerySet
-from django.http import HttpResponse, QueryDict
+from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.views.generic import DetailView
 from django_filters.views import FilterView
+
+from leadit.jobs.tasks import counting, hand_over
 
 from .caching import cache_select_options
 from .columns import declaration_for
@@ -244,6 +247,7 @@ class FilteredListView(PermissionMixin, FilterView):
     strict = True  # an invalid filter shows no rows, never unfiltered ones
     export: str | None = None  # "csv" or "xlsx": every filtered row
     export_name: str = ""  # the file's name: leadit-<name>-<date>.csv; default the model's
+    background_progress = None  # set when the background worker runs the export (leadit.jobs)
 
     def get(self, request, *args, **kwargs):
         if not self.export:
@@ -257,7 +261,16 @@ class FilteredListView(PermissionMixin, FilterView):
             return HttpResponse(
                 f"Some filters are not valid: {errors}", status=422, content_type="text/plain"
             )
-        return self.export_response(self.filterset.qs)
+        queryset = self.filterset.qs
+        if self.background_progress:  # the background worker makes this export
+            queryset = counting(queryset, self.background_progress)
+        else:
+            rows = queryset.count()
+            if rows > settings.EXPORT_INLINE_MAX_ROWS:
+                # Too large for a request's time limit: the worker makes it.
+                job = hand_over(request, self, rows)
+                return HttpResponseRedirect(job.get_absolute_url(), status=303)
+        return self.export_response(queryset)
 
     def export_response(self, queryset):
         """Every filtered row, every declared column (not only the table's), as CSV or Excel."""

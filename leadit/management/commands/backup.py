@@ -5,8 +5,16 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-# Rebuilt by migrate on the target, or worthless after a restore.
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]
+# Rebuilt by migrate on the target, or worthless after a restore (the background queue, exports
+# whose files are not in the dump, and the dashboard's figures, recomputed on the first visit).
+EXCLUDED = [
+    "contenttypes",
+    "auth.permission",
+    "sessions",
+    "admin.logentry",
+    "django_tasks_database",  # django-tasks-db
+    "jobs",
+]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,94 @@
+"""Work done by the background worker (django.tasks with django-tasks-db, `manage.py db_worker`):
+exports too large for a request, and figures stored where every web process reads them."""
+
+import pickle
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+
+class Job(models.Model):
+    """One export asked for by a user: who, what, how far, and the file or the error."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(max_length=200)
+    # What to run again in the worker: the list's export URL with the user's filters.
+    path = models.CharField(max_length=200)
+    query = models.TextField(blank=True)
+    # scheme://host of the request, so the file's "About" sheet links back to the same page.
+    origin = models.CharField(max_length=200, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveIntegerField(default=0)  # rows written
+    total = models.PositiveIntegerField(default=0)  # rows expected
+    file = models.FileField(upload_to="jobs/%Y/%m/", blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        permissions = [("see_all_exports", "Can see and download every user's exports")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("jobs:job_detail", args=[self.pk])
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.DONE:
+            return 100
+        return min(99, self.progress * 100 // self.total) if self.total else 0
+
+    def visible_to(self, user) -> bool:
+        return self.owner_id == user.pk or user.has_perm("jobs.see_all_exports")
+
+    @classmethod
+    def visible(cls, user):
+        jobs = cls.objects.select_related("owner")
+        return jobs if user.has_perm("jobs.see_all_exports") else jobs.filter(owner=user)
+
+
+class StoredFigures(models.Model):
+    """Figures computed by the worker (the dashboard's), with the state of the data they were
+    computed from, so that a visit reads them in one query and knows whether they are current."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    data_state = models.CharField(max_length=500)
+    computed_on = models.DateField()  # figures like "overdue" depend on the day too
+    computed_at = models.DateTimeField()
+    # The state a refresh was last queued for: visits that find stale figures queue one only.
+    requested_state = models.CharField(max_length=500, blank=True)
+    # Pickled, as a shared cache stores values (the figures hold records, decimals and dates);
+    # written only by our own code.
+    payload = models.BinaryField()
+
+    class Meta:
+        verbose_name_plural = "stored figures"
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def figures(self) -> dict | None:
+        try:
+            return pickle.loads(bytes(self.payload))  # noqa: S301 (our own data)
+        except Exception:  # noqa: BLE001 (a model changed since: compute again)
+            return None
+
+    @figures.setter
+    def figures(self, value: dict) -> None:
+        self.payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)

@@ -1,0 +1,72 @@
+"""Pages of background jobs: the list of a user's exports, one job's progress (polled by htmx
+while it runs) and its download, for the user who asked and for the Secretariat."""
+
+from functools import wraps
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.views.decorators.http import require_GET
+
+from leadit.roles import TRACKER_APPS
+from leadit.sections.views import wants_fragment
+
+from .models import Job
+
+
+def reader(view):
+    """Exports are made from the tracker's lists: a user who may read none of them has none."""
+
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        if not any(request.user.has_module_perms(app) for app in TRACKER_APPS):
+            raise PermissionDenied("You may not read the tracker's records.")
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+def _visible_job(request, pk) -> Job:
+    # Someone else's job is not found, rather than forbidden: its existence is not shown either.
+    job = get_object_or_404(Job.objects.select_related("owner"), pk=pk)
+    if not job.visible_to(request.user):
+        raise Http404("No such export.")
+    return job
+
+
+@reader
+@require_GET
+def job_list(request):
+    jobs = Job.visible(request.user)[:50]
+    return render(
+        request, "jobs/job_list.html", {"jobs": jobs, "limit": settings.EXPORT_INLINE_MAX_ROWS}
+    )
+
+
+@reader
+@require_GET
+def job_detail(request, pk):
+    job = _visible_job(request, pk)
+    template = "jobs/job_detail.html"
+    if wants_fragment(request, "job-status"):
+        template += "#status"
+    response = render(request, template, {"job": job})
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
+
+
+@reader
+@require_GET
+def job_download(request, pk):
+    job = _visible_job(request, pk)
+    if job.state != Job.State.DONE or not job.file:
+        raise Http404("This export is not ready.")
+    try:
+        file = job.file.open("rb")
+    except FileNotFoundError:  # deleted from the folder, or a database restored elsewhere
+        raise Http404("The file of this export is no longer there: export again.") from None
+    response = FileResponse(file, as_attachment=True, filename=job.filename)
+    patch_cache_control(response, private=True, no_store=True)
+    return response
