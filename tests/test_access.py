@@ -6,8 +6,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from leadit.roles import SECRETARIAT, TRACKER_APPS, VIEWER
 from leadit.sections.registry import viewname
+from partnerships.models import Financing, Project
 
 from . import sections
+from .factories import FinancingFactory
 
 pytestmark = pytest.mark.django_db
 PUBLIC = {"/accounts/login/", "/healthz"}  # the login page, and the load balancer's probe
@@ -55,6 +57,9 @@ def records():
     for section in sections.all_sections():
         if not section.model.objects.filter(pk=1).exists():
             made[section.name] = sections.FACTORIES[section.name](pk=1)
+    # Tranche 1 (of project 1), edited in place on the project page.
+    if not Financing.objects.filter(pk=1).exists():
+        made["financing"] = FinancingFactory(pk=1, project=Project.objects.get(pk=1))
     return made
 
 
