@@ -87,8 +87,8 @@ def trails():
         Trail(StageChange, "project.name", ("project",), page(Project), "project_id"),
         Trail(Financing, "project.name", ("project",), page(Project), "project_id"),
         Trail(Member, "organisation.name", ("organisation",), page(Member)),
-        Trail(Organisation, "name"),
-        Trail(Contact, "name"),
+        Trail(Organisation, "name", url_name=page(Organisation)),
+        Trail(Contact, "name", url_name=page(Contact)),
         Trail(Engagement, "title", url_name=page(Engagement)),
         Trail(Partnership, "name", url_name=page(Partnership)),
         Trail(
