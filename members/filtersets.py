@@ -1,11 +1,10 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django_countries import countries
 
 from leadit.sections.fields import ModelChoiceFilter
 from leadit.sections.views import IntegerFilter, TrackerFilterSet
-
-from django_countries import countries
 
 from .models import Contact, CountryProfile, Member, Organisation, Sector
 
@@ -69,7 +68,11 @@ class OrganisationFilterSet(TrackerFilterSet):
         choices=organisation_countries, label="Country", empty_label="Any country"
     )
     member = django_filters.ChoiceFilter(
-        choices=(("current", "Current member"), ("former", "Former member"), ("no", "Not a member")),
+        choices=(
+            ("current", "Current member"),
+            ("former", "Former member"),
+            ("no", "Not a member"),
+        ),
         method="filter_member",
         label="Member",
         empty_label="Members or not",

@@ -40,9 +40,7 @@ def financing_provided(record):
 
 
 def assistance_provided(record):
-    return Assistance.objects.filter(provider=organisation_id(record)).select_related(
-        "partnership"
-    )
+    return Assistance.objects.filter(provider=organisation_id(record)).select_related("partnership")
 
 
 PROJECTS = Panel(

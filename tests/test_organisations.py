@@ -43,9 +43,7 @@ def test_organisation_list_filters_by_type_country_and_membership(staff_client, 
     assert names(staff_client.get("/organisations/?member=former")) == ["Former Co"]
     assert names(staff_client.get("/organisations/?member=no")) == ["European Investment Bank"]
     page = staff_client.get("/organisations/?member=no")
-    assert [(c["label"], c["value"]) for c in page.context["chips"]] == [
-        ("Member", "Not a member")
-    ]
+    assert [(c["label"], c["value"]) for c in page.context["chips"]] == [("Member", "Not a member")]
     assertContains(staff_client.get("/organisations/"), "Current member")
 
 
