@@ -1,0 +1,89 @@
+"""Issue 15 in a real browser: a financing tranche added in place on a project page, and an
+organisation created from another form in a dialog, without losing what was typed there."""
+
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from members.models import Organisation
+from partnerships.models import Project
+
+from .conftest import log_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_add_a_tranche_in_place_and_see_the_totals_change(page, site):
+    project = Project.objects.filter(capex_musd__gt=500).order_by("pk").first()
+    secured_before = project.financing_secured_musd
+    violations = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and violations.append(m))
+    log_in(page, site)
+    page.goto(f"{site}{project.get_absolute_url()}")
+    page.evaluate("window.__noReload = true")
+
+    page.get_by_role("link", name="Add a tranche").click()
+    form = page.locator("#tranche-form")
+    expect(form).to_be_visible()
+    page.fill("#tranche-form input[name=provider__search]", "reconstruction")
+    bank = "European Bank for Reconstruction and Development"
+    expect(page.locator("#tranche-form select[name=provider] option", has_text=bank)).to_have_count(
+        1
+    )
+    page.select_option("#tranche-form select[name=provider]", label=bank)
+    page.select_option("#tranche-form select[name=instrument]", "concessional_loan")
+    page.fill("#tranche-form input[name=amount_note]", "EUR 92 million")
+    page.fill("#tranche-form input[name=amount_musd]", "100")
+    page.select_option("#tranche-form select[name=status]", "committed")
+    page.get_by_role("button", name="Add tranche").click()
+
+    expect(page.locator("#tranche-form")).to_have_count(0)
+    expect(page.locator("#financing")).to_contain_text("EUR 92 million")
+    project.refresh_from_db()
+    assert project.financing_secured_musd == secured_before + Decimal("100")
+    expected = f"{project.financing_secured_musd:,.1f}"
+    expect(page.locator("#financing-secured")).to_have_text(expected)
+    expect(page.locator("#key-figures")).to_contain_text(expected)
+    expect(page.locator("#messages")).to_contain_text("created")
+    assert page.evaluate("window.__noReload") is True
+    assert not violations
+
+
+def test_create_a_sponsor_in_place_from_the_project_form(page, site):
+    violations = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and violations.append(m))
+    log_in(page, site)
+    page.goto(f"{site}/pipeline/new/")
+    page.evaluate("window.__noReload = true")
+    page.fill("#form input[name=name]", "Lüderitz green iron")
+    page.fill("#form input[name=site]", "Lüderitz")
+    page.fill("#form input[name=capex_musd]", "1200")
+
+    page.locator("#form").get_by_role("link", name="New organisation").first.click()
+    dialog = page.locator("#dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog.locator("h2")).to_have_text("New organisation")
+    dialog.locator("input[name=name]").fill("Hylron Namibia")
+    # An error first: it stays in the dialog.
+    dialog.locator("input[name=website]").fill("not a url")
+    dialog.get_by_role("button", name="Create organisation").click()
+    expect(dialog).to_contain_text("Enter a valid URL")
+    dialog.locator("input[name=website]").fill("https://example.org/hylron")
+    dialog.get_by_role("button", name="Create organisation").click()
+
+    expect(dialog).to_be_hidden()
+    created = Organisation.objects.get(name="Hylron Namibia")
+    sponsor = page.locator("#form select[name=sponsor]")
+    expect(sponsor).to_have_value(str(created.pk))
+    # What was typed in the project form is still there.
+    expect(page.locator("#form input[name=name]")).to_have_value("Lüderitz green iron")
+    expect(page.locator("#form input[name=capex_musd]")).to_have_value("1200")
+    assert page.evaluate("window.__noReload") is True
+
+    page.select_option("#form select[name=country]", "NA")
+    page.select_option("#form select[name=sector]", index=1)
+    page.get_by_role("button", name="Create project").click()
+    expect(page.locator("h1")).to_have_text("Lüderitz green iron")
+    assert Project.objects.get(name="Lüderitz green iron").sponsor == created
+    assert not violations
