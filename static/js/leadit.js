@@ -103,6 +103,7 @@
   document.addEventListener("htmx:afterSwap", function (event) {
     var dialog = event.detail.target;
     if (dialog.id !== "dialog" || dialog.open) return;
+    if (document.getElementById("dialog-title")) dialog.setAttribute("aria-labelledby", "dialog-title");
     dialog.showModal();
     var first = dialog.querySelector("input:not([type=hidden]), select, textarea");
     if (first) first.focus();

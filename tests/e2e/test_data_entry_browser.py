@@ -87,3 +87,52 @@ def test_create_a_sponsor_in_place_from_the_project_form(page, site):
     expect(page.locator("h1")).to_have_text("Lüderitz green iron")
     assert Project.objects.get(name="Lüderitz green iron").sponsor == created
     assert not violations
+
+
+@pytest.mark.parametrize("width_name", ["desktop", "phone"])
+def test_in_place_forms_are_accessible_and_fit_the_screen(page, site, width_name):
+    """The financing panel with its form open, and the organisation dialog, at 1280 and 375 px
+    (saved as docs/screenshots/ with LEADIT_SCREENSHOTS, like every page type)."""
+    from .test_pages_browser import AXE, WIDTHS, check
+
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (make test runs npm ci)")
+    page.set_viewport_size({"width": WIDTHS[width_name], "height": 900})
+    log_in(page, site)
+    project = Project.objects.filter(financing__isnull=False).order_by("pk").first()
+    page.goto(f"{site}{project.get_absolute_url()}")
+    page.locator("#financing").get_by_role("link", name="Edit").first.click()
+    expect(page.locator("#tranche-form")).to_be_visible()
+    page.locator("#financing").scroll_into_view_if_needed()
+    problems = check(page, "project-financing-edit", width_name)
+
+    page.goto(f"{site}/members/new/")
+    page.locator("#form").get_by_role("link", name="New organisation").click()
+    expect(page.locator("#dialog")).to_be_visible()
+    problems += check(page, "organisation-dialog", width_name)
+    assert not problems, "\n".join(problems)
+
+
+def test_admin_project_list_and_financing_inline_fit_1280(page, site):
+    """Issue 15, item 4: no sideways scrolling for the columns officers scan, and every column
+    of the financing inline (down to "Delete?") inside the window."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, site)
+    page.goto(f"{site}/admin/partnerships/project/")
+    for header in ("Stage", "Capex $m", "Gap $m", "Comm.", "Verified"):
+        box = page.locator("#result_list thead th", has_text=header).first.bounding_box()
+        assert box and box["x"] + box["width"] <= 1280, header
+    overflow = page.evaluate(
+        "() => { const t = document.querySelector('#result_list');"
+        " return t.scrollWidth - t.parentElement.clientWidth; }"
+    )
+    assert overflow <= 1, overflow
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 1280
+
+    project = Project.objects.filter(financing__isnull=False).order_by("pk").first()
+    page.goto(f"{site}/admin/partnerships/project/{project.pk}/change/")
+    inline = page.locator(".financing-inline table")
+    for header in ("Provider", "Amount as reported", "Decided on", "Delete?"):
+        box = inline.locator("thead th", has_text=header).first.bounding_box()
+        assert box and box["x"] + box["width"] <= 1280, header
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 1280
