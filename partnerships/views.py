@@ -143,6 +143,7 @@ class FinancingFormView(ModelFormView):
     model = Financing
     form_class = FinancingForm
     fragment = "financing"
+    auto_id = "tranche_%s"  # the page's stage form has a "note" too
     creating = False  # the URL's pk is then the project's
 
     def get_object(self):

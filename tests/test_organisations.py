@@ -121,7 +121,8 @@ def test_the_dialog_form_does_not_offer_a_dialog_of_its_own(staff_client):
     assert 'id="dialog-form"' in html and 'hx-target="#dialog-form"' in html
     assert 'hx-post="/organisations/new/?dialog=id_sponsor"' in html
     assert "New organisation" in html  # the dialog's title
-    assert "?dialog=id_parent" not in html  # no nested dialog for the parent field
+    assert html.count("?dialog=") == 1  # no nested dialog for the parent field
+    assert 'id="dialog_name"' in html and 'id="id_name"' not in html  # ids of its own
 
 
 def test_organisation_created_in_the_dialog_is_sent_back_to_the_field(staff_client):

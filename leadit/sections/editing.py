@@ -99,6 +99,7 @@ class ModelFormView(View):
     form_class = None
     template_name = "generic/object_form.html"
     fragment = "form"
+    auto_id = "id_%s"  # field ids; a form shown on another form's page needs its own
 
     def dispatch(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -115,7 +116,11 @@ class ModelFormView(View):
         return get_object_or_404(self.model, pk=pk) if pk is not None else None
 
     def get_form(self, data=None):
-        form = self.form_class(data=data, instance=self.object, user=self.request.user)
+        # In a dialog the page already holds a form with the same fields: ids of their own.
+        auto_id = "dialog_%s" if self.dialog else self.auto_id
+        form = self.form_class(
+            data=data, instance=self.object, user=self.request.user, auto_id=auto_id
+        )
         if self.dialog:
             form.in_dialog()
         return form
