@@ -9,6 +9,8 @@ NAVIGATION = [
         [
             ("Dashboard", "dashboard", "/"),
             ("Members", "members:member_list", "/members/"),
+            ("Organisations", "members:organisation_list", "/organisations/"),
+            ("Contacts", "members:contact_list", "/contacts/"),
             ("History", "history", "/history/"),
         ],
     ),

@@ -1,6 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from leadit.sections.admin import TrackerAdmin
 from leadit.sections.imports import SpreadsheetImportExport
 
 from .models import Contact, CountryProfile, Member, Organisation, Sector
@@ -8,7 +8,7 @@ from .resources import MemberResource, OrganisationResource
 
 
 @admin.register(Sector)
-class SectorAdmin(SimpleHistoryAdmin):
+class SectorAdmin(TrackerAdmin):
     list_display = ("name", "slug", "position", "dac_code")
     list_editable = ("position",)
     search_fields = ("name", "slug")
@@ -16,7 +16,7 @@ class SectorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CountryProfile)
-class CountryProfileAdmin(SimpleHistoryAdmin):
+class CountryProfileAdmin(TrackerAdmin):
     list_display = ("country", "region", "income_group", "is_emde", "net_zero_year")
     list_filter = ("region", "income_group", "is_emde")
     search_fields = ("country", "notes")
@@ -29,7 +29,7 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SpreadsheetImportExport, SimpleHistoryAdmin):
+class OrganisationAdmin(SpreadsheetImportExport, TrackerAdmin):
     resource_classes = [OrganisationResource]
     list_display = ("name", "short_name", "org_type", "country", "is_member")
     list_filter = ("org_type", "sectors")
@@ -59,7 +59,7 @@ class MemberStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Member)
-class MemberAdmin(SpreadsheetImportExport, SimpleHistoryAdmin):
+class MemberAdmin(SpreadsheetImportExport, TrackerAdmin):
     resource_classes = [MemberResource]
     list_display = ("organisation", "kind", "role", "joined_on", "left_on", "verified")
     list_filter = ("kind", "role", MemberStatusFilter, "verified")
@@ -71,7 +71,7 @@ class MemberAdmin(SpreadsheetImportExport, SimpleHistoryAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(SimpleHistoryAdmin):
+class ContactAdmin(TrackerAdmin):
     list_display = ("name", "organisation", "title", "email", "is_focal_point")
     list_filter = ("is_focal_point",)
     list_select_related = ("organisation",)

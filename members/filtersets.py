@@ -1,11 +1,15 @@
 import django_filters
 from django import forms
+from django.db.models import Q
+from django_countries import countries
 
 from leadit.sections.fields import ModelChoiceFilter
 from leadit.sections.views import IntegerFilter, TrackerFilterSet
 
 from .countries import in_region, region_choices
-from .models import Member, Sector
+from .models import Contact, Member, Organisation, Sector
+
+YES_NO = (("yes", "Yes"), ("no", "No"))
 
 
 class MemberFilterSet(TrackerFilterSet):
@@ -47,3 +51,78 @@ class MemberFilterSet(TrackerFilterSet):
 
     def filter_region(self, queryset, name, value):
         return queryset.filter(in_region("organisation__country", value))
+
+
+def organisation_countries() -> list[tuple[str, str]]:
+    """The countries organisations are recorded in, by name."""
+    codes = set(Organisation.objects.exclude(country="").values_list("country", flat=True))
+    return sorted(((code, countries.name(code)) for code in codes), key=lambda item: item[1])
+
+
+class OrganisationFilterSet(TrackerFilterSet):
+    choice_models = {"country": Organisation}
+    org_type = django_filters.ChoiceFilter(
+        choices=Organisation.Type.choices, label="Type", empty_label="Any type"
+    )
+    country = django_filters.ChoiceFilter(
+        choices=organisation_countries, label="Country", empty_label="Any country"
+    )
+    member = django_filters.ChoiceFilter(
+        choices=(
+            ("current", "Current member"),
+            ("former", "Former member"),
+            ("no", "Not a member"),
+        ),
+        method="filter_member",
+        label="Member",
+        empty_label="Members or not",
+    )
+    sector = ModelChoiceFilter(
+        field_name="sectors",
+        queryset=Sector.objects.all(),
+        to_field_name="slug",
+        empty_label="Any sector",
+        distinct=True,
+    )
+
+    search_fields = ("name", "short_name", "iati_ref")
+    sort_fields = {"name": "name", "org_type": "org_type", "country": "country"}
+
+    class Meta:
+        model = Organisation
+        fields: list[str] = []
+
+    def filter_member(self, queryset, name, value):
+        if value == "no":
+            return queryset.filter(membership__isnull=True)
+        members = Member.objects.current() if value == "current" else Member.objects.former()
+        return queryset.filter(pk__in=members.values("organisation"))
+
+
+class ContactFilterSet(TrackerFilterSet):
+    organisation = ModelChoiceFilter(
+        queryset=Organisation.objects.only("pk", "name"), empty_label="Any organisation"
+    )
+    focal_point = django_filters.ChoiceFilter(
+        choices=YES_NO, method="filter_focal_point", label="LeadIT focal point", empty_label="Any"
+    )
+    role = django_filters.CharFilter(
+        field_name="title", lookup_expr="icontains", label="Role (job title)", max_length=100
+    )
+    member = django_filters.ChoiceFilter(
+        choices=YES_NO, method="filter_member", label="At a member", empty_label="Any"
+    )
+
+    search_fields = ("name", "title", "email", "organisation__name", "organisation__short_name")
+    sort_fields = {"name": "name", "organisation": "organisation__name", "title": "title"}
+
+    class Meta:
+        model = Contact
+        fields: list[str] = []
+
+    def filter_focal_point(self, queryset, name, value):
+        return queryset.filter(is_focal_point=value == "yes")
+
+    def filter_member(self, queryset, name, value):
+        at_member = Q(organisation__in=Member.objects.current().values("organisation"))
+        return queryset.filter(at_member) if value == "yes" else queryset.exclude(at_member)

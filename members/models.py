@@ -153,9 +153,21 @@ class Organisation(Searchable, SourcedModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("members:organisation_detail", args=[self.pk])
+
     @property
     def display_name(self) -> str:
         return self.short_name or self.name
+
+    @property
+    def member_status(self) -> str:
+        """'Current member', 'Former member' or 'Not a member' (select_related("membership")
+        spares the query)."""
+        membership = getattr(self, "membership", None)
+        if membership is None:
+            return "Not a member"
+        return f"{membership.status} member"
 
 
 class MemberQuerySet(SearchableQuerySet):
@@ -245,8 +257,11 @@ class Member(Searchable, SourcedModel):
         return "Current" if self.is_current else "Former"
 
 
-class Contact(TrackedModel):
+class Contact(Searchable, TrackedModel):
     """A person at an organisation; focal points are the Secretariat's first call."""
+
+    search_text_fields = ("name", "title", "email")
+    objects = SearchableQuerySet.as_manager()
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="contacts"
@@ -263,3 +278,10 @@ class Contact(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:contact_detail", args=[self.pk])
+
+    @property
+    def focal_point_label(self) -> str:
+        return "Focal point" if self.is_focal_point else ""

@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.db.models import Count
-from simple_history.admin import SimpleHistoryAdmin
+from django.db.models.functions import Coalesce
 
+from leadit.sections.admin import TrackerAdmin
 from leadit.sections.imports import SpreadsheetImportExport
+from leadit.sections.templatetags.sections import money
 
 from .models import (
     Assistance,
@@ -25,7 +27,7 @@ from .resources import (
 
 
 @admin.register(Technology)
-class TechnologyAdmin(SimpleHistoryAdmin):
+class TechnologyAdmin(TrackerAdmin):
     list_display = ("name", "category", "sector", "trl_typical")
     list_filter = ("category", "sector")
     list_select_related = ("sector",)
@@ -38,10 +40,11 @@ class FinancingInline(admin.TabularInline):
     extra = 0
     fields = ("provider", "instrument", "status", "amount_musd", "amount_note", "decided_on")
     autocomplete_fields = ("provider",)
+    classes = ("financing-inline",)  # sized in static/css/admin.css to fit 1280 px
 
 
 @admin.register(Financing)
-class FinancingAdmin(SpreadsheetImportExport, SimpleHistoryAdmin):
+class FinancingAdmin(SpreadsheetImportExport, TrackerAdmin):
     """Capital stacks in bulk: import and export financing rows (one per provider and
     instrument of a project); single rows are edited inline on the project."""
 
@@ -62,17 +65,18 @@ class StageChangeInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(SpreadsheetImportExport, SimpleHistoryAdmin):
+class ProjectAdmin(SpreadsheetImportExport, TrackerAdmin):
     resource_classes = [ProjectResource]
+    # What a Secretariat officer scans, with short headers: fits 1280 px without scrolling.
     list_display = (
         "name",
         "sponsor",
         "country",
-        "sector",
         "stage",
-        "capex_musd",
-        "financing_gap_musd",
-        "planned_commissioning_year",
+        "capex",
+        "gap",
+        "commissioning",
+        "verified",
     )
     list_filter = ("stage", "sector", "scale", "technology", "confidence")
     list_select_related = ("sponsor", "sector")
@@ -139,6 +143,25 @@ class ProjectAdmin(SpreadsheetImportExport, SimpleHistoryAdmin):
         ),
     )
 
+    @admin.display(description="Capex $m", ordering="capex_musd")
+    def capex(self, obj):
+        return money(obj.capex_musd, 0) if obj.capex_musd is not None else None
+
+    @admin.display(description="Gap $m", ordering="financing_gap_musd")
+    def gap(self, obj):
+        return money(obj.financing_gap_musd, 0) if obj.financing_gap_musd is not None else None
+
+    @admin.display(
+        description="Comm.",
+        ordering=Coalesce("revised_commissioning_year", "planned_commissioning_year"),
+    )
+    def commissioning(self, obj):
+        return obj.commissioning_year
+
+    @admin.display(description="Verified", ordering="last_verified_on")
+    def verified(self, obj):
+        return obj.last_verified_on
+
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         if formset.model is Financing:
@@ -146,7 +169,7 @@ class ProjectAdmin(SpreadsheetImportExport, SimpleHistoryAdmin):
 
 
 @admin.register(StageChange)
-class StageChangeAdmin(SimpleHistoryAdmin):
+class StageChangeAdmin(TrackerAdmin):
     list_display = ("project", "from_stage", "to_stage", "changed_on", "commissioning_year")
     list_filter = ("to_stage", "from_stage")
     list_select_related = ("project",)
@@ -176,7 +199,7 @@ class AssistanceInline(admin.TabularInline):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(SimpleHistoryAdmin):
+class PartnershipAdmin(TrackerAdmin):
     list_display = ("name", "kind", "pillar", "status", "launched_on", "project_count")
     list_filter = ("kind", "pillar", "status")
     search_fields = ("name", "short_name")
@@ -192,7 +215,7 @@ class PartnershipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(WorkingGroup)
-class WorkingGroupAdmin(SimpleHistoryAdmin):
+class WorkingGroupAdmin(TrackerAdmin):
     list_display = ("name", "partnership", "status")
     list_filter = ("status", "partnership")
     list_select_related = ("partnership",)
@@ -201,7 +224,7 @@ class WorkingGroupAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(SimpleHistoryAdmin):
+class ParticipantAdmin(TrackerAdmin):
     list_display = ("organisation", "partnership", "role", "since")
     list_filter = ("role",)
     list_select_related = ("organisation", "partnership")
@@ -210,7 +233,7 @@ class ParticipantAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Engagement)
-class EngagementAdmin(SpreadsheetImportExport, SimpleHistoryAdmin):
+class EngagementAdmin(SpreadsheetImportExport, TrackerAdmin):
     resource_classes = [EngagementResource]
     list_display = ("title", "provider", "recipient", "mode", "stage", "next_step_due", "owner")
     list_filter = ("stage", "mode", "technology", "sector")
@@ -229,7 +252,7 @@ class EngagementAdmin(SpreadsheetImportExport, SimpleHistoryAdmin):
 
 
 @admin.register(Assistance)
-class AssistanceAdmin(SpreadsheetImportExport, SimpleHistoryAdmin):
+class AssistanceAdmin(SpreadsheetImportExport, TrackerAdmin):
     resource_classes = [AssistanceResource]
     list_display = ("title", "partnership", "provider", "kind", "activity_status", "amount_musd")
     list_filter = ("kind", "activity_status", "finance_type", "partnership")
@@ -245,7 +268,7 @@ class AssistanceAdmin(SpreadsheetImportExport, SimpleHistoryAdmin):
 
 
 @admin.register(ForumActivity)
-class ForumActivityAdmin(SimpleHistoryAdmin):
+class ForumActivityAdmin(TrackerAdmin):
     list_display = ("title", "kind", "starts_on", "location", "cop_edition")
     list_filter = ("kind", "cop_edition")
     search_fields = ("title", "location", "summary")

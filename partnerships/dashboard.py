@@ -24,6 +24,7 @@ from members.models import CountryProfile, Member, Organisation, Sector
 
 from . import iati
 from .models import (
+    BEFORE_FID,
     LADDER,
     TOTALS,
     Assistance,
@@ -69,9 +70,17 @@ def pipeline_groups(projects) -> list[dict]:
     dashboard is a roll-up of these groups (a few hundred), not of the projects; regions and
     EMDE status come from the published classification and the country profiles."""
     classified = classification.classify_all()
+    # Seeking finance (ProjectQuerySet.seeking_finance) once its stage is before FID.
+    seeking = Q(financing_gap_musd__gt=0) | Q(
+        pk__in=Financing.objects.filter(status=Financing.Status.SOUGHT).values("project")
+    )
     groups = list(
         projects.values("stage", "sector__slug", "sector__name", "sector__position", "country")
-        .annotate(**TOTALS)
+        .annotate(
+            **TOTALS,
+            seeking=Count("pk", filter=seeking),
+            seeking_gap=Sum("financing_gap_musd", filter=seeking),
+        )
         .order_by()
     )
     for group in groups:
@@ -93,6 +102,17 @@ def roll_up(groups: list[dict], key) -> dict:
         for name in ("count", "capex_undisclosed", "abatement_undisclosed"):
             entry[name] = entry[name] or 0
     return totals
+
+
+def seeking_finance(groups) -> dict:
+    """Projects before FID with a gap or a sought tranche: the pipeline's seeking_finance."""
+    early = [g for g in groups if g["stage"] in BEFORE_FID]
+    gaps = [g["seeking_gap"] for g in early if g["seeking_gap"] is not None]
+    return {
+        "count": sum(g["seeking"] for g in early),
+        "gap": sum(gaps, ZERO) if gaps else None,
+        "url": pipeline_url(seeking_finance="true"),
+    }
 
 
 def funnel(groups) -> list[dict]:
@@ -566,7 +586,7 @@ def compute_dashboard(stuck_months: int, today: datetime.date) -> dict:
     return {
         "today": today,
         "totals": roll_up(groups, lambda g: "all").get("all", EMPTY_TOTALS),
-        "figures": key_figures(today),
+        "figures": {**key_figures(today), "seeking": seeking_finance(groups)},
         "funnel": funnel(groups),
         "sectors": by_sector(groups),
         "regions": by_region(groups),

@@ -138,6 +138,12 @@ class ProjectFilterSet(TrackerFilterSet):
         max_value=2100,
         widget=forms.NumberInput(attrs={"min": 1990, "max": 2100}),
     )
+    seeking_finance = django_filters.BooleanFilter(
+        label="Finance",
+        method="filter_seeking_finance",
+        widget=forms.Select(choices=[("", "Any"), ("true", "Seeking finance")]),
+        help_text="Before FID, with a tranche sought or a gap above zero.",
+    )
     slip_min = IntegerFilter(
         method="filter_slip", label="Slipped at least (years)", min_value=-50, max_value=50
     )
@@ -199,6 +205,12 @@ class ProjectFilterSet(TrackerFilterSet):
 
     def filter_stuck(self, queryset, name, value):
         return queryset.stuck(months=value)
+
+    def filter_seeking_finance(self, queryset, name, value):
+        if value is None:
+            return queryset
+        seeking = queryset.seeking_finance()
+        return seeking if value else queryset.exclude(pk__in=seeking.values("pk"))
 
     def filter_emde(self, queryset, name, value):
         return queryset.emde(value == "yes")

@@ -15,17 +15,91 @@ from leadit.sections.widgets import (
 from .models import (
     EARLIEST_STAGE_CHANGE,
     EARLIEST_STAGE_CHANGE_MESSAGE,
+    FROM_FID,
     LADDER,
     Assistance,
     Engagement,
+    Financing,
     ForumActivity,
     Partnership,
     Project,
     Stage,
 )
 
+KEEP_SOUGHT = "sought"
+OUTCOMES = [
+    ("", "—"),
+    (Financing.Status.COMMITTED, "Committed at FID"),
+    (KEEP_SOUGHT, "Still sought (give a note)"),
+]
 
-class StageChangeForm(forms.Form):
+
+class SoughtTranchesMixin:
+    """Moving a project to FID (or beyond) with tranches still sought asks, in the same form,
+    what became of each: committed, or still sought with a note. `stage_field` names the form's
+    field holding the new stage."""
+
+    stage_field = "stage"
+
+    def add_tranche_fields(self, project: Project | None) -> None:
+        self.sought_tranches = []
+        if project is None or project.pk is None or project.stage in FROM_FID:
+            return
+        # The project page prefetches its financing; elsewhere this is one query.
+        if "financing" in getattr(project, "_prefetched_objects_cache", {}):
+            tranches = project.financing.all()
+        else:
+            tranches = project.financing.select_related("provider")
+        self.sought_tranches = [t for t in tranches if t.status == Financing.Status.SOUGHT]
+        for tranche in self.sought_tranches:
+            amount = f"{tranche.amount_musd:,} USD m" if tranche.amount_musd is not None else ""
+            self.fields[f"tranche_{tranche.pk}"] = forms.ChoiceField(
+                label=f"At FID: {tranche.provider.name}, {tranche.get_instrument_display()}"
+                + (f" ({amount})" if amount else ""),
+                choices=OUTCOMES,
+                required=False,
+                help_text="Still sought. Only asked when moving to FID or beyond.",
+            )
+            self.fields[f"tranche_{tranche.pk}_note"] = forms.CharField(
+                label="Note on that tranche",
+                max_length=300,
+                required=False,
+                help_text="Why it is still sought, e.g. 'to close in Q3'.",
+            )
+
+    def clean_tranche_outcomes(self, cleaned) -> None:
+        if cleaned.get(self.stage_field) not in FROM_FID:
+            return
+        for tranche in self.sought_tranches:
+            name = f"tranche_{tranche.pk}"
+            outcome = cleaned.get(name)
+            if not outcome:
+                self.add_error(name, "Say what became of this tranche at FID.")
+            elif outcome == KEEP_SOUGHT and not cleaned.get(f"{name}_note", "").strip():
+                self.add_error(f"{name}_note", "Give a note on why it is still sought.")
+
+    def apply_tranche_outcomes(self, on: datetime.date) -> bool:
+        """Record each decision (in the caller's transaction; each save is in the history).
+        True when a tranche changed."""
+        if self.cleaned_data.get(self.stage_field) not in FROM_FID:
+            return False
+        changed = False
+        for tranche in self.sought_tranches:
+            name = f"tranche_{tranche.pk}"
+            outcome = self.cleaned_data.get(name)
+            if outcome == Financing.Status.COMMITTED:
+                tranche.status = Financing.Status.COMMITTED
+                tranche.decided_on = tranche.decided_on or on
+            elif outcome == KEEP_SOUGHT:
+                tranche.note = self.cleaned_data[f"{name}_note"].strip()
+            else:
+                continue
+            tranche.save()
+            changed = True
+        return changed
+
+
+class StageChangeForm(SoughtTranchesMixin, forms.Form):
     """Move a project to another stage: where to, since when, and why."""
 
     to_stage = forms.ChoiceField(label="New stage", choices=Stage.choices)
@@ -42,10 +116,13 @@ class StageChangeForm(forms.Form):
         help_text="What happened, and where it was reported.",
     )
 
+    stage_field = "to_stage"
+
     def __init__(self, *args, project: Project, **kwargs):
         kwargs.setdefault("initial", {"changed_on": datetime.date.today()})
         super().__init__(*args, **kwargs)
         self.project = project
+        self.add_tranche_fields(project)
         self.fields["to_stage"].choices = [
             (value, label) for value, label in Stage.choices if value != project.stage
         ]
@@ -63,6 +140,11 @@ class StageChangeForm(forms.Form):
             raise forms.ValidationError(EARLIEST_STAGE_CHANGE_MESSAGE)
         return changed_on
 
+    def clean(self):
+        cleaned = super().clean()
+        self.clean_tranche_outcomes(cleaned)
+        return cleaned
+
 
 # Forms for editing in the site ----------------------------------------------------------
 
@@ -72,7 +154,7 @@ register_lookup("partnership", Partnership, ("name", "short_name"))
 TEXT = forms.Textarea(attrs={"rows": 3})
 
 
-class ProjectForm(VersionedForm):
+class ProjectForm(SoughtTranchesMixin, VersionedForm):
     class Meta(VersionedForm.Meta):
         model = Project
         fields = [
@@ -116,6 +198,44 @@ class ProjectForm(VersionedForm):
             "description": TEXT,
         }
         help_texts = {"stage": "Changing it here records a stage change dated today."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_tranche_fields(self.instance if self.instance.pk else None)
+
+    def clean(self):
+        cleaned = super().clean()
+        self.clean_tranche_outcomes(cleaned)
+        return cleaned
+
+    def save(self, commit=True):
+        project = super().save(commit)
+        if commit:
+            self.apply_tranche_outcomes(datetime.date.today())
+        return project
+
+
+class FinancingForm(VersionedForm):
+    """One tranche of a project's financing, edited in place on the project page."""
+
+    class Meta(VersionedForm.Meta):
+        model = Financing
+        fields = [
+            "provider",
+            "instrument",
+            "provider_kind",
+            "concessional",
+            "amount_note",
+            "amount_musd",
+            "status",
+            "decided_on",
+            "source_url",
+            "note",
+        ]
+        widgets = {"provider": SearchableSelect("organisation")}
+        help_texts = {
+            "amount_musd": "In USD million at the rate of the decision; empty when not disclosed."
+        }
 
 
 class EngagementForm(VersionedForm):

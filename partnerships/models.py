@@ -288,6 +288,10 @@ class Stage(models.TextChoices):
 
 # The rungs in order, from idea to operation (paused and cancelled are off the ladder).
 LADDER = [stage for stage in Stage if stage not in (Stage.PAUSED, Stage.CANCELLED)]
+# Rungs before the final investment decision: where finance is still being raised.
+BEFORE_FID = LADDER[: LADDER.index(Stage.FID)]
+# FID and the rungs after it: reaching one of them means the money was decided.
+FROM_FID = LADDER[LADDER.index(Stage.FID) :]
 
 # Sorting by stage follows the ladder, not the alphabet.
 STAGE_RANK = Case(
@@ -351,6 +355,14 @@ class ProjectQuerySet(SearchableQuerySet):
         cutoff = months_before(today or datetime.date.today(), months)
         recent = StageChange.objects.filter(changed_on__gt=cutoff).values("project")
         return self.active().exclude(pk__in=recent)
+
+    def seeking_finance(self):
+        """Before FID, with a tranche still sought or a gap above zero (the pipeline's
+        "Seeking finance" filter and the dashboard's figure)."""
+        sought = Financing.objects.filter(status=Financing.Status.SOUGHT).values("project")
+        return self.filter(stage__in=BEFORE_FID).filter(
+            Q(financing_gap_musd__gt=0) | Q(pk__in=sought)
+        )
 
     def totals(self) -> dict:
         """Sums over the set; undisclosed (NULL) figures are left out and counted apart."""
@@ -522,6 +534,9 @@ class Project(Searchable, SourcedModel):
     )
 
     objects = ProjectQuerySet.as_manager()
+
+    # The project's History tab shows its financing tranches' changes too.
+    history_parts = ("financing",)
 
     class Meta:
         ordering = ["name"]
@@ -813,6 +828,10 @@ class Financing(TrackedModel):
     @property
     def is_secured(self) -> bool:
         return self.status in self.SECURED
+
+    def get_absolute_url(self) -> str:
+        # A tranche has no page of its own: it lives in its project's financing panel.
+        return self.project.get_absolute_url() + "#financing"
 
     def save(self, *args, **kwargs):
         with transaction.atomic():

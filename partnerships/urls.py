@@ -13,7 +13,16 @@ urlpatterns = [
         list_view=views.ProjectListView,
         detail_view=views.ProjectDetailView,
         form_class=ProjectForm,
-        extra={"move_stage": ("<int:pk>/stage/", views.project_move_stage)},
+        extra={
+            "move_stage": ("<int:pk>/stage/", views.project_move_stage),
+            # A project's financing tranches, edited in place on its page.
+            "financing_create": (
+                "<int:pk>/financing/new/",
+                views.FinancingFormView.as_view(creating=True),
+            ),
+            "financing_update": ("financing/<int:pk>/edit/", views.FinancingFormView.as_view()),
+            "financing_delete": ("financing/<int:pk>/delete/", views.FinancingDeleteView.as_view()),
+        },
     ),
     *section_urls(
         "engagements",

@@ -1,11 +1,20 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from leadit.sections.views import FilteredListView, RecordDetailView, requires, wants_fragment
+from leadit.sections.editing import DeleteView, ModelFormView
+from leadit.sections.views import (
+    FilteredListView,
+    RecordDetailView,
+    can,
+    requires,
+    wants_fragment,
+)
 from members import countries as classification
 
 from . import declarations
@@ -17,7 +26,7 @@ from .filtersets import (
     PartnershipFilterSet,
     ProjectFilterSet,
 )
-from .forms import StageChangeForm
+from .forms import FinancingForm, StageChangeForm
 from .iati_export import iati_response, iati_status
 from .models import (
     Assistance,
@@ -100,8 +109,108 @@ class ProjectDetailView(RecordDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(stage_context(self.request, self.object))
+        context.update(financing_context(self.request, self.object))
         context["gap_matches"] = gap_matching(self.object)
         return context
+
+
+def with_financing(pk: int) -> Project:
+    """The project with its tranches and their providers (two queries)."""
+    return Project.objects.prefetch_related(
+        Prefetch("financing", queryset=Financing.objects.select_related("provider"))
+    ).get(pk=pk)
+
+
+def financing_context(request, project, **extra) -> dict:
+    """What the financing panel needs: which of the add/edit/remove controls the user gets."""
+    user = request.user
+    return {
+        "project": project,
+        "can_add_financing": can(user, "add", Financing),
+        "can_change_financing": can(user, "change", Financing),
+        "can_delete_financing": can(user, "delete", Financing),
+        **extra,
+    }
+
+
+def financing_panel(request, project_pk: int, status: int = 200, **extra):
+    """The project page's financing panel alone (htmx), the key figures swapped out of band."""
+    project = with_financing(project_pk)
+    context = financing_context(request, project, **extra)
+    return render(request, "partnerships/project_detail.html#financing", context, status=status)
+
+
+class FinancingFormView(ModelFormView):
+    """Add or edit a tranche: in place in the project's financing panel with htmx, on a page of
+    its own without JavaScript. Version-checked like every edit (ModelFormView)."""
+
+    model = Financing
+    form_class = FinancingForm
+    fragment = "financing"
+    auto_id = "tranche_%s"  # the page's stage form has a "note" too
+    creating = False  # the URL's pk is then the project's
+
+    def action(self) -> str:
+        return "add" if self.creating else "change"
+
+    def get_object(self):
+        pk = self.kwargs["pk"]
+        if self.creating:
+            self.project = get_object_or_404(Project, pk=pk)
+            return None
+        tranche = get_object_or_404(Financing.objects.select_related("project"), pk=pk)
+        self.project = tranche.project
+        return tranche
+
+    def get_form(self, data=None):
+        form = super().get_form(data)
+        if self.object is None:
+            form.instance.project = self.project
+        return form
+
+    def list_url(self):
+        return self.project.get_absolute_url()
+
+    def render(self, form, status=200, conflict=None):
+        if wants_fragment(self.request, self.fragment):
+            return financing_panel(
+                self.request,
+                self.project.pk,
+                status,
+                tranche_form=form,
+                editing=self.object,
+                conflict=conflict,
+            )
+        response = super().render(form, status, conflict)
+        response.context_data.update(
+            title=f"Edit a tranche of {self.project}"
+            if self.object
+            else f"Add a financing tranche to {self.project}",
+            cancel_url=self.project.get_absolute_url() + "#financing",
+            verbose_name="tranche",
+            verbose_name_plural=f"{self.project}: financing",
+        )
+        return response
+
+    def redirect(self, record):
+        if self.request.htmx:
+            return financing_panel(self.request, self.project.pk)
+        return HttpResponseRedirect(record.get_absolute_url())
+
+
+class FinancingDeleteView(DeleteView):
+    """Remove a tranche: confirmed by the browser with htmx, on a page of its own without."""
+
+    model = Financing
+
+    def post(self, request, *args, **kwargs):
+        project, name = self.object.project, str(self.object)
+        with transaction.atomic():
+            self.object.delete()  # recomputes the project's secured total and gap
+        messages.success(request, f"Removed the tranche “{name}”.")
+        if request.htmx:
+            return financing_panel(request, project.pk)
+        return HttpResponseRedirect(project.get_absolute_url() + "#financing")
 
 
 def stage_context(request, project, form=None) -> dict:
@@ -119,14 +228,17 @@ def project_move_stage(request, pk):
     project = get_object_or_404(Project, pk=pk)
     form = StageChangeForm(request.POST, project=project)
     status = 200
+    moved_tranches = False
     if form.is_valid():
         try:
-            project.move_to_stage(
-                form.cleaned_data["to_stage"],
-                on=form.cleaned_data["changed_on"],
-                note=form.cleaned_data["note"],
-                by=request.user,
-            )
+            with transaction.atomic():  # the move and what became of the sought tranches
+                project.move_to_stage(
+                    form.cleaned_data["to_stage"],
+                    on=form.cleaned_data["changed_on"],
+                    note=form.cleaned_data["note"],
+                    by=request.user,
+                )
+                moved_tranches = form.apply_tranche_outcomes(form.cleaned_data["changed_on"])
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 form.add_error("changed_on" if field == "on" else "to_stage", errors)
@@ -143,12 +255,17 @@ def project_move_stage(request, pk):
             messages.error(request, " ".join(errors))
         return redirect(project)
     project = Project.objects.prefetch_related("stage_changes__recorded_by").get(pk=pk)
-    return render(
+    response = render(
         request,
         "partnerships/project_detail.html#stage",
         stage_context(request, project, form),
         status=status,
     )
+    if status == 200 and form is None and moved_tranches:
+        # Tranches committed at FID change the financing panel and the totals: swap them too.
+        panel = financing_panel(request, pk, financing_oob=True)
+        response.content += panel.content
+    return response
 
 
 class EngagementListView(FilteredListView):

@@ -14,6 +14,8 @@ RECORD_PAGE = {
     "partnerships": "partnership",
     "assistance": "assistance",
     "forum": "forum-activity",
+    "organisations": "organisation",
+    "contacts": "contact",
 }
 
 
@@ -26,6 +28,7 @@ def page_types() -> dict[str, str]:
         "project-new": "/pipeline/new/",
         "project-history": project.get_absolute_url() + "history/",
         "project-delete": project.get_absolute_url() + "delete/",
+        "project-financing-new": project.get_absolute_url() + "financing/new/",
         "history": "/history/",
         "not-found": "/pipeline/999999/",
     }

@@ -10,6 +10,8 @@ from . import factories
 FACTORIES = {
     "pipeline": factories.ProjectFactory,
     "members": factories.MemberFactory,
+    "organisations": factories.OrganisationFactory,
+    "contacts": factories.ContactFactory,
     "engagements": factories.EngagementFactory,
     "partnerships": factories.PartnershipFactory,
     "assistance": factories.AssistanceFactory,

@@ -6,10 +6,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from leadit.roles import SECRETARIAT, TRACKER_APPS, VIEWER
 from leadit.sections.registry import viewname
-from partnerships.models import Assistance
+from partnerships.models import Assistance, Financing, Project
 
 from . import sections
-from .factories import AssistanceFactory, MemberFactory, ProjectFactory
+from .factories import AssistanceFactory, FinancingFactory, MemberFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 # The login page, the load balancer's probe, and the icon browsers ask for on their own.
@@ -82,6 +82,9 @@ def records(viewer_user):
         ](pk=1)
     # Partnership 1 has assistance, so it has an IATI file to show.
     Assistance.objects.filter(pk=1).update(partnership_id=1)
+    # Tranche 1 (of project 1), edited in place on the project page.
+    if not Financing.objects.filter(pk=1).exists():
+        made["financing"] = FinancingFactory(pk=1, project=Project.objects.get(pk=1))
     return made
 
 

@@ -102,3 +102,47 @@ def test_changelist_queries_do_not_grow_with_rows(staff_client, model):
 def test_viewer_cannot_open_the_admin(viewer_client):
     response = viewer_client.get(admin_url(Organisation, "changelist"))
     assert response.status_code == 302
+
+
+# Issue 15, item 4: comfortable data entry ---------------------------------------------------
+
+
+@pytest.mark.parametrize("model", TRACKER_MODELS, ids=lambda m: m.__name__)
+def test_every_add_form_starts_with_the_record_s_name(staff_client, model):
+    named = [n for n in ("name", "title") if any(f.name == n for f in model._meta.fields)]
+    if model.__name__ == "Member":
+        named = ["organisation"]  # a member is called by its organisation
+    if not named:
+        pytest.skip("no name field")
+    form = staff_client.get(admin_url(model, "add")).context["adminform"].form
+    assert next(iter(form.fields)) == named[0]
+
+
+def test_names_sort_without_regard_to_case(staff_client):
+    for name in ("zinc smelter", "Acme", "beta plant", "Bravo"):
+        ProjectFactory(name=name)
+    url = admin_url(Project, "changelist")
+    listed = [str(p) for p in staff_client.get(url).context["cl"].result_list]
+    assert listed == ["Acme", "beta plant", "Bravo", "zinc smelter"]
+    # Sorting by the name column (descending) too.
+    listed = [str(p) for p in staff_client.get(url, {"o": "-1"}).context["cl"].result_list]
+    assert listed == ["zinc smelter", "Bravo", "beta plant", "Acme"]
+    organisations = staff_client.get(admin_url(Organisation, "changelist"))
+    names = [o.name for o in organisations.context["cl"].result_list]
+    assert names == sorted(names, key=str.lower)
+
+
+def test_project_changelist_shows_the_columns_officers_scan(staff_client):
+    import datetime
+
+    ProjectFactory(
+        name="Column check",
+        capex_musd=1234,
+        planned_commissioning_year=2029,
+        revised_commissioning_year=2031,
+        last_verified_on=datetime.date(2026, 5, 4),
+    )
+    html = staff_client.get(admin_url(Project, "changelist")).content.decode()
+    for header in ("Stage", "Capex $m", "Gap $m", "Comm.", "Verified"):
+        assert f">{header}</a>" in html, header
+    assert "1,234" in html and "2031" in html and "4 May 2026" in html

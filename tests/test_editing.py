@@ -5,7 +5,7 @@ from django.test import Client
 from pytest_django.asserts import assertContains
 
 from leadit.sections.editing import form_data
-from members.models import Member
+from members.models import Contact, Member, Organisation
 from partnerships.models import Assistance, Engagement, ForumActivity, Partnership, Project
 
 from . import sections
@@ -98,6 +98,20 @@ def new_data(section):
                 "starts_on": "2026-03-01",
                 "hosts": [org.pk],
             },
+        ),
+        "organisations": (
+            Organisation,
+            {
+                "name": "Hydrogen Bank of Namibia",
+                "short_name": "HBN",
+                "org_type": "40",
+                "country": "NA",
+                "sectors": [sector.pk],
+            },
+        ),
+        "contacts": (
+            Contact,
+            {"name": "Ada Namutenya", "organisation": org.pk, "title": "Director"},
         ),
     }[section]
 

@@ -6,6 +6,7 @@ Edits carry the version they were loaded from; a stale edit is refused (409) wit
 """
 
 import datetime
+import re
 
 from django import forms
 from django.contrib import messages
@@ -28,6 +29,10 @@ from .fields import EMPTY_IN_FORMS, checked_formfield, label_empty_choices
 from .history import field_changes, label_values
 from .registry import url_of
 from .views import PermissionMixin, can, list_label, wants_fragment
+from .widgets import SearchableSelect
+
+# The id of the field a record created in a dialog is chosen in (e.g. "id_sponsor").
+DIALOG_FIELD = re.compile(r"^[A-Za-z][\w-]{0,80}$")
 
 
 class VersionedForm(forms.ModelForm):
@@ -51,6 +56,16 @@ class VersionedForm(forms.ModelForm):
         label_empty_choices(self, EMPTY_IN_FORMS)
         # Options of the small reference tables come from the cache while they are unchanged.
         cache_select_options(self, f"form:{type(self).__qualname__}")
+        # A missing related record (a new organisation) can be created in place, in a dialog.
+        for field in self.fields.values():
+            if isinstance(field.widget, SearchableSelect) and user is not None:
+                field.widget.offer_create(user)
+
+    def in_dialog(self) -> None:
+        """Rendered inside the dialog: no dialog of its own (one at a time)."""
+        for field in self.fields.values():
+            if isinstance(field.widget, SearchableSelect):
+                field.widget.create_url = None
 
 
 def form_data(form) -> QueryDict:
@@ -97,21 +112,36 @@ class ModelFormView(View):
     form_class = None
     template_name = "generic/object_form.html"
     fragment = "form"
+    auto_id = "id_%s"  # field ids; a form shown on another form's page needs its own
 
     def dispatch(self, request, *args, **kwargs):
         # The permission first: a user without it learns nothing, not even which records exist.
-        action = "change" if kwargs.get("pk") is not None else "add"
+        action = self.action()
         if not can(request.user, action, self.model):
             raise PermissionDenied(f"You may not {action} {self.model._meta.verbose_name_plural}.")
         self.object = self.get_object()
+        # ?dialog=<field id>: a new record made from another form, which then selects it.
+        dialog = request.GET.get("dialog", "")
+        self.dialog = dialog if self.object is None and DIALOG_FIELD.match(dialog) else None
         return super().dispatch(request, *args, **kwargs)
+
+    def action(self) -> str:
+        """What the request does to the model: "change" a record, or "add" one."""
+        return "change" if self.kwargs.get("pk") is not None else "add"
 
     def get_object(self):
         pk = self.kwargs.get("pk")
         return get_object_or_404(self.model, pk=pk) if pk is not None else None
 
     def get_form(self, data=None):
-        return self.form_class(data=data, instance=self.object, user=self.request.user)
+        # In a dialog the page already holds a form with the same fields: ids of their own.
+        auto_id = "dialog_%s" if self.dialog else self.auto_id
+        form = self.form_class(
+            data=data, instance=self.object, user=self.request.user, auto_id=auto_id
+        )
+        if self.dialog:
+            form.in_dialog()
+        return form
 
     def get(self, request, *args, **kwargs):
         return self.render(self.get_form())
@@ -122,6 +152,8 @@ class ModelFormView(View):
             return self.render(form, status=422)
         if self.object is None:
             record = form.save()
+            if self.dialog and request.htmx:
+                return self.created_in_dialog(record)
             messages.success(
                 request, f"{capfirst(self.model._meta.verbose_name)} “{record}” created."
             )
@@ -163,6 +195,12 @@ class ModelFormView(View):
         }
         return self.render(merged, status=409, conflict=conflict)
 
+    def created_in_dialog(self, record):
+        """Nothing to swap: the page's script adds the record to the field that asked for it,
+        selects it and closes the dialog (static/js/leadit.js, on "record-created")."""
+        detail = {"field": self.dialog, "value": record.pk, "label": str(record)}
+        return trigger_client_event(HttpResponse(status=204), "record-created", detail)
+
     def redirect(self, record):
         url = record.get_absolute_url()
         if self.request.htmx:
@@ -172,9 +210,15 @@ class ModelFormView(View):
     def render(self, form, status=200, conflict=None):
         meta = self.model._meta
         template = self.template_name
-        if wants_fragment(self.request, self.fragment):
+        if self.dialog and wants_fragment(self.request, "dialog"):
+            template += "#dialog"  # the form, opening in the page's dialog
+        elif self.dialog and wants_fragment(self.request, "dialog-form"):
+            template += "#form"
+        elif wants_fragment(self.request, self.fragment):
             template += f"#{self.fragment}"
         context = {
+            "form_id": "dialog-form" if self.dialog else "form",
+            "dialog": self.dialog,
             "form": form,
             "object": self.object,
             "conflict": conflict,

@@ -1,5 +1,6 @@
 """The audit trail, readable: who changed what and when, old and new values side by side."""
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import CharField, F, ForeignKey, Value
 from django.db.models.functions import Cast
 from django.urls import reverse
@@ -58,14 +59,50 @@ def label_values(model, changes: list[dict]) -> None:
 
 
 def record_history(obj) -> list[dict]:
-    """Every version of `obj`, newest first, each with its changed fields."""
-    versions = list(
-        obj.history.select_related("history_user").order_by("-history_date", "-history_id")
-    )
+    """Every version of `obj`, newest first, each with its changed fields; with the changes of
+    the records listed in the model's `history_parts` (reverse relations, e.g. a project's
+    financing tranches), each labelled with the part it concerns."""
+    entries = _versions(type(obj), obj.history.select_related("history_user"))
+    for relation in getattr(type(obj), "history_parts", ()):
+        field = obj._meta.get_field(relation)
+        part = field.related_model
+        history = part.history.filter(**{field.field.attname: obj.pk})
+        # The parts' own relations (a tranche's provider) come along: their names label them.
+        related = [
+            f.name
+            for f in part.history.model._meta.fields
+            if f.is_relation
+            and f.name not in (field.field.name, "history_user", "history_relation")
+        ]
+        parts = _versions(part, history.select_related("history_user", *related), key="id")
+        for entry in parts:
+            entry["part"] = f"{capfirst(part._meta.verbose_name)}: {_name(part, entry['version'])}"
+        entries.extend(parts)
+    entries.sort(key=lambda e: (e["version"].history_date, e["version"].history_id), reverse=True)
+    return entries
+
+
+def _name(model, version) -> str:
+    """What the record was called in that version (its model's own __str__ on the old values)."""
+    try:
+        return model.__str__(version)
+    except ObjectDoesNotExist:  # a related record since removed
+        return f"#{version.id}"
+
+
+def _versions(model, history, key=None) -> list[dict]:
+    """Entries for the historical rows of `model` (of one record, or of several told apart by
+    `key`), newest first, each compared with the version before it."""
+    versions = list(history.order_by("-history_date", "-history_id"))
+    previous: dict = {}
+    for version in reversed(versions):  # oldest first: each version's predecessor
+        record = getattr(version, key) if key else None
+        version._older = previous.get(record)
+        previous[record] = version
     entries, all_changes = [], []
-    older_ones = [*versions[1:], None] if versions else []
-    for newer, older in zip(versions, older_ones, strict=True):
-        changes = field_changes(type(obj), newer, older)
+    for newer in versions:
+        older = newer._older
+        changes = field_changes(model, newer, older)
         all_changes.extend(changes)
         entries.append(
             {
@@ -76,7 +113,7 @@ def record_history(obj) -> list[dict]:
                 "no_baseline": older is None and newer.history_type == "~",
             }
         )
-    label_values(type(obj), all_changes)
+    label_values(model, all_changes)
     return entries
 
 

@@ -43,14 +43,31 @@ def register_lookup(name: str, model, search_fields: tuple[str, ...]) -> None:
 class SearchableSelect(forms.Select):
     template_name = "widgets/searchable_select.html"
 
+    create_url = None  # the new-record page of the lookup's model, for users who may add
+
     def __init__(self, lookup: str, attrs=None):
         super().__init__(attrs)
         self.lookup = lookup
+
+    def offer_create(self, user) -> None:
+        """Offer "New <record>" (a dialog) when the user may add one and it has a page."""
+        from .registry import url_of
+        from .views import can
+
+        model = LOOKUPS[self.lookup].model
+        if can(user, "add", model):
+            self.create_url = url_of(model, "create")
+            self.create_label = model._meta.verbose_name
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         query = f"field={name}" + ("" if self.allow_multiple_selected else "&empty=1")
         context["widget"]["lookup_url"] = f"{reverse('lookup', args=[self.lookup])}?{query}"
+        if self.create_url:
+            field_id = context["widget"]["attrs"].get("id", "")
+            context["widget"]["create_url"] = self.create_url
+            context["widget"]["dialog_url"] = f"{self.create_url}?dialog={field_id}"
+            context["widget"]["create_label"] = self.create_label
         return context
 
     def optgroups(self, name, value, attrs=None):

@@ -147,4 +147,38 @@
   document.addEventListener("htmx:sendError", function () {
     showError("The tracker could not be reached. Check the connection and try again.");
   });
+
+  // A form loaded into the page's dialog (a new organisation from another form): open it.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var dialog = event.detail.target;
+    if (dialog.id !== "dialog" || dialog.open) return;
+    if (document.getElementById("dialog-title")) dialog.setAttribute("aria-labelledby", "dialog-title");
+    dialog.showModal();
+    var first = dialog.querySelector("input:not([type=hidden]), select, textarea");
+    if (first) first.focus();
+  });
+  function closeDialog() {
+    var dialog = document.getElementById("dialog");
+    if (!dialog) return;
+    if (dialog.open) dialog.close();
+    dialog.replaceChildren();
+  }
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-close-dialog]")) closeDialog();
+  });
+  // Created in the dialog: add it to the field that asked, selected; the rest of that form
+  // is untouched.
+  document.addEventListener("record-created", function (event) {
+    var detail = event.detail;
+    var select = document.getElementById(detail.field);
+    if (select) {
+      Array.from(select.options).forEach(function (option) {
+        if (option.disabled && option.value === "") option.remove(); // "No match"
+      });
+      select.add(new Option(detail.label, String(detail.value), true, true));
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+      select.focus();
+    }
+    closeDialog();
+  });
 })();
