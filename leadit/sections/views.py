@@ -184,6 +184,9 @@ class FilteredListView(FilterView):
     template_name = "generic/object_list.html"
     fragment = "results"
     columns: list = []
+    # On phones each row reads as a card of these column keys, in this order (None: every
+    # column, as in the table); the rest of the columns stay on the table for wider screens.
+    card_columns: tuple[str, ...] | None = None
     summary_template: str | None = None
     title: str = ""
     intro: str = ""
@@ -258,6 +261,8 @@ class FilteredListView(FilterView):
             title=self.title or self.model._meta.verbose_name_plural.capitalize(),
             intro=self.intro,
             columns=self.columns,
+            card_order=card_order(self.columns, self.card_columns),
+            sort_options=sort_options(self.columns, filterset.current_sort),
             summary_template=self.summary_template,
             chips=filterset.active_filters() if self.filters_ok else [],
             current_sort=filterset.current_sort,
@@ -279,6 +284,34 @@ class FilteredListView(FilterView):
         response = super().render_to_response(context, **kwargs)
         patch_vary_headers(response, ("HX-Request", "HX-Target"))
         return response
+
+
+def card_order(columns, keys) -> dict[str, int]:
+    """Column key -> its place on a phone card (1 is the card's title)."""
+    keys = [c.key for c in columns] if keys is None else keys
+    return {key: place for place, key in enumerate(keys, start=1)}
+
+
+SORT_WORDS = {
+    "money": ("smallest first", "largest first"),
+    "number": ("smallest first", "largest first"),
+    "year": ("earliest first", "latest first"),
+    "date": ("oldest first", "newest first"),
+    "badge": ("earliest stage first", "latest stage first"),
+}
+
+
+def sort_options(columns, current: str) -> list[dict]:
+    """The "Sort by" choices of a list (for phones, where there are no column headers)."""
+    options = [{"value": "", "label": "Default order", "selected": not current}]
+    for column in columns:
+        if not column.sort:
+            continue
+        up, down = SORT_WORDS.get(column.kind, ("A to Z", "Z to A"))
+        for value, words in ((column.sort, up), (f"-{column.sort}", down)):
+            label = f"{column.label}, {words}"
+            options.append({"value": value, "label": label, "selected": value == current})
+    return options
 
 
 def sort_url(query: QueryDict, key: str, current: str) -> str:
