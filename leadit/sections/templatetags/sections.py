@@ -131,7 +131,9 @@ def _compact(value) -> str:
         if abs(scaled) >= 1000 and index:  # 999.96 m rounds to 1.0 bn, not 1,000 m
             bigger, word = SCALES[index - 1]
             scaled = (value / bigger).quantize(Decimal("0.1"))
-        return f"{intcomma(scaled)} {word}"
+        text = intcomma(scaled)
+        # 45 m, 2 tn: no idle ".0"; a no-break space keeps "35.3 bn" on one line.
+        return f"{text.removesuffix('.0')}\N{NO-BREAK SPACE}{word}"
     return _number(value, 0) if abs(value) >= 1 or value == 0 else _number(value, 2)
 
 
