@@ -50,6 +50,9 @@
     document.querySelectorAll("[data-result-count]").forEach(function (el) {
       el.textContent = count.textContent;
     });
+    document.querySelectorAll("[data-result-plural]").forEach(function (el) {
+      el.textContent = count.textContent.trim() === "1" ? "" : "s";
+    });
   });
 
   // On a phone, start with the filters folded so the results are in view.
