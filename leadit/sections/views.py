@@ -13,16 +13,18 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F, Q, QuerySet
-from django.http import HttpResponse, QueryDict
+from django.http import HttpResponse, HttpResponseRedirect, QueryDict
+from django.urls import NoReverseMatch, resolve, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
 from django.utils.text import capfirst
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from .caching import cache_select_options
 from .csvstream import neutralise, stream_csv
-from .models import not_verified
+from .models import ColumnChoice, not_verified
 from .registry import section_of, url_of
 
 EXPORT_LABELS = {"csv": "CSV", "xlsx": "Excel"}
@@ -206,6 +208,13 @@ class FilteredListView(FilterView):
             )
         return self.export_response(self.filterset.qs)
 
+    @property
+    def list_name(self) -> str:
+        return self.request.resolver_match.view_name
+
+    def hidden_columns(self) -> set[str]:
+        return set(column_choices(self.request).get(self.list_name, ()))
+
     def export_response(self, queryset):
         """Every filtered row as CSV, the list's columns as text. Lists may export more."""
         columns = self.columns
@@ -262,6 +271,8 @@ class FilteredListView(FilterView):
             intro=self.intro,
             columns=self.columns,
             card_order=card_order(self.columns, self.card_columns),
+            hidden_columns=self.hidden_columns(),
+            list_name=self.list_name,
             sort_options=sort_options(self.columns, filterset.current_sort),
             summary_template=self.summary_template,
             chips=filterset.active_filters() if self.filters_ok else [],
@@ -284,6 +295,51 @@ class FilteredListView(FilterView):
         response = super().render_to_response(context, **kwargs)
         patch_vary_headers(response, ("HX-Request", "HX-Target"))
         return response
+
+
+COLUMN_CHOICES = "column_choices"
+
+
+def column_choices(request) -> dict[str, list[str]]:
+    """{list name: hidden column keys} of the user. Kept in the database, so the choice follows
+    them to any computer; the session holds a copy, so a list page costs no query more."""
+    choices = request.session.get(COLUMN_CHOICES)
+    if choices is None:
+        choices = dict(
+            ColumnChoice.objects.filter(user=request.user).values_list("list_name", "hidden")
+        )
+        request.session[COLUMN_CHOICES] = choices
+    return choices
+
+
+@require_POST
+def save_columns(request):
+    """The column chooser of a list page: which columns this user shows on wide screens (phones
+    show the list's card_columns). Then back to the list, filters and all."""
+    list_name = request.POST.get("list", "")
+    try:
+        list_url = reverse(list_name)
+    except NoReverseMatch:
+        list_url = None
+    view_class = getattr(resolve(list_url).func, "view_class", None) if list_url else None
+    if not (view_class and issubclass(view_class, FilteredListView)):
+        return HttpResponse("No such list.", status=422, content_type="text/plain")
+    require_perm(request.user, "view", view_class.model)
+    keys = [column.key for column in view_class.columns]
+    unknown = set(request.POST.getlist("show")) - set(keys)
+    if unknown:
+        message = f"No such column: {', '.join(sorted(unknown))}."
+        return HttpResponse(message, status=422, content_type="text/plain")
+    # The first column names the row: it always shows.
+    hidden = [key for key in keys[1:] if key not in request.POST.getlist("show")]
+    ColumnChoice.objects.update_or_create(
+        user=request.user, list_name=list_name, defaults={"hidden": hidden}
+    )
+    request.session[COLUMN_CHOICES] = {**column_choices(request), list_name: hidden}
+    back = request.POST.get("next", "")
+    if not (back.startswith(list_url + "?") or back == list_url):
+        back = list_url  # only ever back to the same list, never elsewhere
+    return HttpResponseRedirect(back, status=303)
 
 
 def card_order(columns, keys) -> dict[str, int]:
