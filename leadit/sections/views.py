@@ -300,15 +300,20 @@ class FilteredListView(FilterView):
 COLUMN_CHOICES = "column_choices"
 
 
+def load_column_choices(sender, request, user, **kwargs):
+    """At log-in: copy the user's column choices into the session (see column_choices)."""
+    choices = ColumnChoice.objects.filter(user=user).values_list("list_name", "hidden")
+    request.session[COLUMN_CHOICES] = dict(choices)
+
+
 def column_choices(request) -> dict[str, list[str]]:
     """{list name: hidden column keys} of the user. Kept in the database, so the choice follows
-    them to any computer; the session holds a copy, so a list page costs no query more."""
+    them to any computer; the session holds a copy from log-in, so a list page costs no query
+    more (a session from before this feature reads them once)."""
     choices = request.session.get(COLUMN_CHOICES)
     if choices is None:
-        choices = dict(
-            ColumnChoice.objects.filter(user=request.user).values_list("list_name", "hidden")
-        )
-        request.session[COLUMN_CHOICES] = choices
+        load_column_choices(None, request, request.user)
+        choices = request.session[COLUMN_CHOICES]
     return choices
 
 

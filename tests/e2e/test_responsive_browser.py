@@ -167,3 +167,22 @@ def test_desktop_shows_the_ctrl_click_hint(page, site):
     expect(page.get_by_text("Ctrl/⌘-click to pick several")).to_be_visible()
     expect(page.get_by_role("button", name="Apply")).to_be_visible()
     expect(page.locator(".filters__show")).to_be_hidden()
+
+
+def test_column_chooser_hides_columns_on_wide_screens_only(page, site):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, site)
+    page.get_by_text("Columns", exact=True).click()
+    page.get_by_label("Sector", exact=True).uncheck()
+    page.get_by_label("Abatement", exact=True).uncheck()
+    page.get_by_role("button", name="Save columns").click()
+    head = page.locator("#results thead")
+    expect(head.get_by_role("columnheader", name="Sector")).to_be_hidden()
+    expect(head.get_by_role("columnheader", name="Capex")).to_be_visible()
+    page.reload()
+    expect(page.get_by_text("(2 hidden)")).to_be_visible()
+    # The phone's cards keep their own fields.
+    page.set_viewport_size({"width": 375, "height": 900})
+    row = page.locator("#results tbody tr").first
+    expect(row.locator('td[data-label^="Gap"]')).to_be_visible()
+    expect(page.get_by_text("(2 hidden)")).to_be_hidden()
