@@ -92,7 +92,7 @@ test: $(VENV)/.installed node_modules/.installed
 
 # Full-page screenshots of every page type, desktop and phone, into docs/screenshots/.
 screenshots: $(VENV)/.installed node_modules/.installed
-	LEADIT_SCREENSHOTS=docs/screenshots $(PY) -m pytest tests/e2e/test_pages_browser.py tests/e2e/test_conflict_browser.py -q
+	LEADIT_SCREENSHOTS=docs/screenshots $(PY) -m pytest tests/e2e/test_pages_browser.py tests/e2e/test_conflict_browser.py tests/e2e/test_responsive_browser.py -q
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

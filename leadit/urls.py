@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from leadit.sections.views import save_columns
+
 from . import views
 
 admin.site.site_header = "LeadIT Tracker administration"
@@ -25,6 +27,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("lookup/<slug:name>/", views.lookup, name="lookup"),
     path("history/", views.history, name="history"),
+    path("columns/", save_columns, name="save_columns"),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),

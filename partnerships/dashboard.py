@@ -44,10 +44,13 @@ def pipeline_url(**params) -> str:
     return reverse(viewname(Project, "list")) + ("?" + urlencode(params) if params else "")
 
 
-def with_bars(rows: list[dict], *keys: str) -> list[dict]:
-    """Add `<key>_share` (0-100) to each row, relative to the largest value of that key."""
-    for key in keys:
-        top = max((row[key] or 0 for row in rows), default=0)
+def with_bars(rows: list[dict], *keys: str, shared: bool = False) -> list[dict]:
+    """Add `<key>_share` (0-100) to each row, relative to the largest value of that key; with
+    `shared`, relative to the largest of all the keys, for bars drawn in one chart."""
+    tops = {key: max((row[key] or 0 for row in rows), default=0) for key in keys}
+    if shared:
+        tops = dict.fromkeys(keys, max(tops.values(), default=0))
+    for key, top in tops.items():
         for row in rows:
             row[f"{key}_share"] = round(float(row[key] or 0) / float(top) * 100, 2) if top else 0
     return rows
@@ -200,7 +203,8 @@ def milestones_per_year() -> list[dict]:
         row["fid_url"] = pipeline_url(reached=Stage.FID, reached_year=row["year"])
         row["operational_url"] = pipeline_url(reached=Stage.OPERATIONAL, reached_year=row["year"])
         row["total"] = row["fid"] + row["operational"]
-    return with_bars(rows, "total", "fid", "operational")
+    # FID and operational bars sit in one chart: one scale, so 919 draws shorter than 2,065.
+    return with_bars(with_bars(rows, "total"), "fid", "operational", shared=True)
 
 
 def slippage(projects) -> list[dict]:

@@ -57,6 +57,15 @@ class ProjectListView(FilteredListView):
     queryset = Project.objects.for_list()
     filterset_class = ProjectFilterSet
     columns = PROJECT_COLUMNS
+    card_columns = (
+        "name",
+        "stage",
+        "sponsor",
+        "country",
+        "capex_musd",
+        "financing_gap_musd",
+        "commissioning_year",
+    )
     title = "Project pipeline"
     intro = (
         "Bankable low-carbon industrial projects the Secretariat follows, from idea to operation."

@@ -19,6 +19,9 @@ PUBLIC = {"/accounts/login/", "/healthz", "/favicon.ico"}
 SAMPLE_ARGS = {"<int:pk>": "1", "<slug:name>": "organisation"}
 POST_ONLY_SUFFIXES = ("_move_stage", "_verify")  # controls on a page: no page of their own
 WRITE_SUFFIXES = ("_create", "_update", "_delete", *POST_ONLY_SUFFIXES)
+# A user's own settings (a list's column chooser): POST-only and open to every role, since
+# they change no record; tests/test_responsive.py checks login, CSRF and bad input.
+OWN_SETTINGS = {"save_columns"}
 
 
 def site_urls(resolver=None, prefix="", namespace=""):
@@ -47,7 +50,10 @@ WRITE_URLS = [(p, n) for p, n in ALL_URLS if n.endswith(WRITE_SUFFIXES)]
 READ_URLS = [
     (p, n)
     for p, n in ALL_URLS
-    if not n.endswith(WRITE_SUFFIXES) and p not in PUBLIC and n != "logout"
+    if not n.endswith(WRITE_SUFFIXES)
+    and p not in PUBLIC
+    and n != "logout"
+    and n not in OWN_SETTINGS
 ]
 
 

@@ -203,7 +203,7 @@ def test_dashboard_page_shows_figures_with_links(staff_client):
         "Capex by sector",
         "Financing gap by region",
         "EMDE",
-        "reaching FID",
+        'reaching <abbr title="final investment decision">FID</abbr>',
         "slippage",
         "Median time in each stage",
         "Stuck longest",

@@ -1,31 +1,15 @@
 """Pages of background jobs: the list of a user's exports, one job's progress (polled by htmx
 while it runs) and its download, for the user who asked and for the Secretariat."""
 
-from functools import wraps
-
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from leadit.roles import TRACKER_APPS
-from leadit.sections.views import wants_fragment
+from leadit.sections.views import tracker_reader, wants_fragment
 
 from .models import Job
-
-
-def reader(view):
-    """Exports are made from the tracker's lists: a user who may read none of them has none."""
-
-    @wraps(view)
-    def checked(request, *args, **kwargs):
-        if not any(request.user.has_module_perms(app) for app in TRACKER_APPS):
-            raise PermissionDenied("You may not read the tracker's records.")
-        return view(request, *args, **kwargs)
-
-    return checked
 
 
 def _visible_job(request, pk) -> Job:
@@ -36,7 +20,7 @@ def _visible_job(request, pk) -> Job:
     return job
 
 
-@reader
+@tracker_reader
 @require_GET
 def job_list(request):
     jobs = Job.visible(request.user)[:50]
@@ -45,7 +29,7 @@ def job_list(request):
     )
 
 
-@reader
+@tracker_reader
 @require_GET
 def job_detail(request, pk):
     job = _visible_job(request, pk)
@@ -57,7 +41,7 @@ def job_detail(request, pk):
     return response
 
 
-@reader
+@tracker_reader
 @require_GET
 def job_download(request, pk):
     job = _visible_job(request, pk)

@@ -1,8 +1,10 @@
-"""Abstract bases shared by the tracker apps (no tables of their own)."""
+"""Abstract bases shared by the tracker apps, and the one table of the list pattern: the
+columns each user chose for each list."""
 
 import datetime
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -102,3 +104,24 @@ class SourcedModel(TrackedModel):
 
     class Meta:
         abstract = True
+
+
+class ColumnChoice(models.Model):
+    """The columns a user hid from one list on wide screens. Kept per user in the database,
+    not in the session: the choice follows them to any computer and survives logging out."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="column_choices"
+    )
+    list_name = models.CharField(
+        max_length=100
+    )  # the list's URL name, e.g. partnerships:project_list
+    hidden = models.JSONField(default=list)  # column keys
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "list_name"], name="one_column_choice_per_list")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.list_name}"

@@ -16,21 +16,24 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F, QuerySet
 from django.http import HttpResponse, HttpResponseRedirect, QueryDict
+from django.urls import NoReverseMatch, resolve, reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from leadit.jobs.tasks import counting, hand_over
+from leadit.roles import TRACKER_APPS
 
 from .caching import cache_select_options
 from .columns import declaration_for
 from .csvstream import neutralise, stream_csv
 from .excel import export_filename, xlsx_response
 from .fields import EMPTY_IN_FILTERS, label_empty_choices
-from .models import not_verified
+from .models import ColumnChoice, not_verified
 from .registry import section_of, url_of
 from .search import text_search
 
@@ -241,6 +244,9 @@ class FilteredListView(PermissionMixin, FilterView):
     template_name = "generic/object_list.html"
     fragment = "results"
     columns: list = []
+    # On phones each row reads as a card of these column keys, in this order (None: every
+    # column, as in the table); the rest of the columns stay on the table for wider screens.
+    card_columns: tuple[str, ...] | None = None
     summary_template: str | None = None
     title: str = ""
     intro: str = ""
@@ -271,6 +277,13 @@ class FilteredListView(PermissionMixin, FilterView):
                 job = hand_over(request, self, rows)
                 return HttpResponseRedirect(job.get_absolute_url(), status=303)
         return self.export_response(queryset)
+
+    @property
+    def list_name(self) -> str:
+        return self.request.resolver_match.view_name
+
+    def hidden_columns(self) -> set[str]:
+        return set(column_choices(self.request).get(self.list_name, ()))
 
     def export_response(self, queryset):
         """Every filtered row, every declared column (not only the table's), as CSV or Excel."""
@@ -379,6 +392,10 @@ class FilteredListView(PermissionMixin, FilterView):
             columns=self.table_columns,
             column_choices=self.column_choices() if self.columns else [],
             columns_chosen=bool(self.request.GET.getlist("columns")),
+            card_order=card_order(self.table_columns, self.card_columns),
+            hidden_columns=self.hidden_columns(),
+            list_name=self.list_name,
+            sort_options=sort_options(self.table_columns, filterset.current_sort),
             summary_template=self.summary_template,
             chips=filterset.active_filters() if self.filters_ok else [],
             current_sort=filterset.current_sort,
@@ -400,6 +417,97 @@ class FilteredListView(PermissionMixin, FilterView):
         response = super().render_to_response(context, **kwargs)
         patch_vary_headers(response, ("HX-Request", "HX-Target"))
         return response
+
+
+COLUMN_CHOICES = "column_choices"
+
+
+def load_column_choices(sender, request, user, **kwargs):
+    """At log-in: copy the user's column choices into the session (see column_choices)."""
+    choices = ColumnChoice.objects.filter(user=user).values_list("list_name", "hidden")
+    request.session[COLUMN_CHOICES] = dict(choices)
+
+
+def column_choices(request) -> dict[str, list[str]]:
+    """{list name: hidden column keys} of the user. Kept in the database, so the choice follows
+    them to any computer; the session holds a copy from log-in, so a list page costs no query
+    more (a session from before this feature reads them once)."""
+    choices = request.session.get(COLUMN_CHOICES)
+    if choices is None:
+        load_column_choices(None, request, request.user)
+        choices = request.session[COLUMN_CHOICES]
+    return choices
+
+
+def tracker_reader(view):
+    """Pages of the user's own (their column choices): for users who may read the tracker."""
+
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        if not any(request.user.has_module_perms(app) for app in TRACKER_APPS):
+            raise PermissionDenied("You may not read the tracker's records.")
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+@tracker_reader
+@require_POST
+def save_columns(request):
+    """The column chooser of a list page: which columns this user shows on wide screens (phones
+    show the list's card_columns). Then back to the list, filters and all."""
+    list_name = request.POST.get("list", "")
+    try:
+        list_url = reverse(list_name)
+    except NoReverseMatch:
+        list_url = None
+    view_class = getattr(resolve(list_url).func, "view_class", None) if list_url else None
+    if not (view_class and issubclass(view_class, FilteredListView)):
+        return HttpResponse("No such list.", status=422, content_type="text/plain")
+    require_perm(request.user, "view", view_class.model)
+    keys = [column.key for column in view_class.columns]
+    unknown = set(request.POST.getlist("show")) - set(keys)
+    if unknown:
+        message = f"No such column: {', '.join(sorted(unknown))}."
+        return HttpResponse(message, status=422, content_type="text/plain")
+    # The first column names the row: it always shows.
+    hidden = [key for key in keys[1:] if key not in request.POST.getlist("show")]
+    ColumnChoice.objects.update_or_create(
+        user=request.user, list_name=list_name, defaults={"hidden": hidden}
+    )
+    request.session[COLUMN_CHOICES] = {**column_choices(request), list_name: hidden}
+    back = request.POST.get("next", "")
+    if not (back.startswith(list_url + "?") or back == list_url):
+        back = list_url  # only ever back to the same list, never elsewhere
+    return HttpResponseRedirect(back, status=303)
+
+
+def card_order(columns, keys) -> dict[str, int]:
+    """Column key -> its place on a phone card (1 is the card's title)."""
+    keys = [c.key for c in columns] if keys is None else keys
+    return {key: place for place, key in enumerate(keys, start=1)}
+
+
+SORT_WORDS = {
+    "money": ("smallest first", "largest first"),
+    "number": ("smallest first", "largest first"),
+    "year": ("earliest first", "latest first"),
+    "date": ("oldest first", "newest first"),
+    "badge": ("earliest stage first", "latest stage first"),
+}
+
+
+def sort_options(columns, current: str) -> list[dict]:
+    """The "Sort by" choices of a list (for phones, where there are no column headers)."""
+    options = [{"value": "", "label": "Default order", "selected": not current}]
+    for column in columns:
+        if not column.sort:
+            continue
+        up, down = SORT_WORDS.get(column.kind, ("A to Z", "Z to A"))
+        for value, words in ((column.sort, up), (f"-{column.sort}", down)):
+            label = f"{column.label}, {words}"
+            options.append({"value": value, "label": label, "selected": value == current})
+    return options
 
 
 def sort_url(query: QueryDict, key: str, current: str) -> str:

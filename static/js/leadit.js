@@ -23,6 +23,38 @@
     }
   });
 
+  // CSS hides what only matters without this file (e.g. the "Sort" button beside "Sort by").
+  document.documentElement.classList.add("js");
+
+  // "Sort by" and the like: a choice applies at once, through the form it belongs to (htmx
+  // listens for the form's submit; the select lives outside the form, in the results).
+  document.addEventListener("change", function (event) {
+    var select = event.target.closest("[data-submit-on-change]");
+    if (select && select.form) select.form.requestSubmit();
+  });
+
+  // Phones: "Show N results" closes the filters panel onto the results (it also submits).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-close-filters]");
+    if (!button) return;
+    var panel = button.closest("details");
+    if (panel) panel.removeAttribute("open");
+    var results = document.getElementById("results");
+    if (results) results.scrollIntoView({block: "start"});
+  });
+
+  // Keep "Show N results" in step with the results as filters change.
+  document.addEventListener("htmx:afterSettle", function () {
+    var count = document.querySelector("#results .results__count strong");
+    if (!count) return;
+    document.querySelectorAll("[data-result-count]").forEach(function (el) {
+      el.textContent = count.textContent;
+    });
+    document.querySelectorAll("[data-result-plural]").forEach(function (el) {
+      el.textContent = count.textContent.trim() === "1" ? "" : "s";
+    });
+  });
+
   // On a phone, start with the filters folded so the results are in view.
   document.addEventListener("DOMContentLoaded", function () {
     if (window.matchMedia("(max-width: 760px)").matches) {
@@ -49,6 +81,15 @@
       form.elements.page.value = link.getAttribute("data-page");
       scrollToList = true;
     }
+    form.requestSubmit();
+  });
+  // Phones: "Sort by" sets the form's sort like a header does (one state for the list).
+  document.addEventListener("change", function (event) {
+    var select = event.target.closest("[data-sort-select]");
+    var form = document.getElementById("filters");
+    if (!select || !form || !form.elements.sort) return;
+    form.elements.sort.value = select.value;
+    if (form.elements.page) form.elements.page.value = "";
     form.requestSubmit();
   });
   // Any other change to the filters starts again from the first page. (Capture: before htmx

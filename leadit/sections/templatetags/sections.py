@@ -1,5 +1,7 @@
 """Presentation helpers: numbers with units, 'not disclosed', stage badges, table cells."""
 
+from decimal import Decimal
+
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.html import format_html
@@ -94,12 +96,85 @@ def get(mapping, key):
     return mapping.get(key) if hasattr(mapping, "get") else None
 
 
+# Where space is tight, large figures read "35.3 bn" with the exact value in a tooltip.
+SCALES = ((Decimal(10) ** 12, "tn"), (Decimal(10) ** 9, "bn"), (Decimal(10) ** 6, "m"))
+UNITS = {"money": "USD", "quantity": "t CO2e/yr"}
+
+
+def _compact(value) -> str:
+    """35,261,804,811 -> '35.3 bn', 850,000,000 -> '850 m'; under a million every digit shows."""
+    value = Decimal(value)
+    for index, (size, word) in enumerate(SCALES):
+        if abs(value) < size:
+            continue
+        scaled = value / size
+        places = Decimal("0.1") if abs(scaled) < 100 else Decimal(1)
+        scaled = scaled.quantize(places)
+        if abs(scaled) >= 1000 and index:  # 999.96 m rounds to 1.0 bn, not 1,000 m
+            bigger, word = SCALES[index - 1]
+            scaled = (value / bigger).quantize(Decimal("0.1"))
+        text = intcomma(scaled)
+        # 45 m, 2 tn: no idle ".0"; a no-break space keeps "35.3 bn" on one line.
+        return f"{text.removesuffix('.0')}\N{NO-BREAK SPACE}{word}"
+    return (
+        formatting.number(value, 0)
+        if abs(value) >= 1 or value == 0
+        else formatting.number(value, 2)
+    )
+
+
+@register.simple_tag
+def compact(value, kind="count", exact_unit=True):
+    """A figure for a tight space: `money` (given in USD m) reads '9.3 bn USD', `quantity`
+    '35.3 bn t CO2e/yr', a count '20,000'. The exact value is in the title (a tooltip), and in
+    the list the figure links to. With exact_unit=False the unit is left to a caption."""
+    if value is None or value == "":
+        return formatting.NOT_DISCLOSED
+    if kind == "count":
+        return intcomma(value)
+    unit = UNITS[kind]
+    exact = f"{money(value, 0)} USD m" if kind == "money" else f"{quantity(value)} {unit}"
+    shown = _compact(Decimal(value) * 10**6 if kind == "money" else value)
+    if not exact_unit:
+        return format_html('<span class="compact" title="{}">{}</span>', exact, shown)
+    return format_html(
+        '<span class="compact" title="{}">{} <span class="unit">{}</span></span>',
+        exact,
+        shown,
+        unit_abbr(unit),
+    )
+
+
+ABBREVIATIONS = {
+    "USD": "US dollars",
+    "USD m": "million US dollars",
+    "t CO2e/yr": "tonnes of CO2 equivalent per year",
+    "n.d.": "not disclosed",
+    "EMDE": "emerging market and developing economies",
+    "FID": "final investment decision",
+    "Comm.": "commissioning year",
+}
+
+
+@register.filter
+def unit_abbr(text):
+    """A unit or term, explained on hover: <abbr title="million US dollars">USD m</abbr>."""
+    title = ABBREVIATIONS.get(str(text))
+    return format_html('<abbr title="{}">{}</abbr>', title, text) if title else text
+
+
+@register.filter
+def spelled_out(text):
+    """A short label in full where there is no hover (phone cards): 'Comm.' -> 'Commissioning
+    year'; other labels as they are."""
+    return capfirst(ABBREVIATIONS.get(str(text), text))
+
+
 @register.simple_tag
 def figure(row, key, kind="count"):
-    """A chart row's value, formatted: count, money (USD m) or quantity (t CO2e)."""
+    """A chart row's value, compact: a count, money (USD) or quantity (t CO2e/yr); the chart's
+    caption carries the unit, the title the exact figure."""
     value = row.get(key)
-    if kind == "money":
-        return money(value, 0)
-    if kind == "quantity":
-        return quantity(value)
+    if kind in UNITS:
+        return compact(value, kind, exact_unit=False)
     return intcomma(value or 0)
