@@ -1,7 +1,10 @@
 """The login wall over every URL (walked from the resolver), and the two roles."""
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, Permission
+from django.core.management.color import no_style
+from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from leadit.roles import SECRETARIAT, TRACKER_APPS, VIEWER
@@ -83,15 +86,26 @@ def records(viewer_user):
     export_job(viewer_user)
     made = {}
     for section in sections.all_sections():
-        made[section.name] = section.model.objects.filter(pk=1).first() or sections.FACTORIES[
-            section.name
-        ](pk=1)
+        made[section.name] = section.model.objects.filter(pk=1).first() or first_record(
+            sections.FACTORIES[section.name]
+        )
     # Partnership 1 has assistance, so it has an IATI file to show.
     Assistance.objects.filter(pk=1).update(partnership_id=1)
     # Tranche 1 (of project 1), edited in place on the project page.
     if not Financing.objects.filter(pk=1).exists():
-        made["financing"] = FinancingFactory(pk=1, project=Project.objects.get(pk=1))
+        made["financing"] = first_record(FinancingFactory, project=Project.objects.get(pk=1))
     return made
+
+
+def first_record(factory, **fields):
+    """Record 1 made by `factory`. PostgreSQL's sequences do not see an explicit id: set them
+    past it, or the next record made without one (a related record) would take id 1 again."""
+    record = factory(pk=1, **fields)
+    models = [m for app in TRACKER_APPS for m in django_apps.get_app_config(app).get_models()]
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(sql)
+    return record
 
 
 def test_walk_finds_the_sections():
