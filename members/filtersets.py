@@ -12,6 +12,17 @@ from .models import Contact, Member, Organisation, Sector
 YES_NO = (("yes", "Yes"), ("no", "No"))
 
 
+def sectors_filter() -> ModelChoiceFilter:
+    """Records with a sector among their sectors (many-to-many), chosen by slug."""
+    return ModelChoiceFilter(
+        field_name="sectors",
+        queryset=Sector.objects.all(),
+        to_field_name="slug",
+        empty_label="Any sector",
+        distinct=True,
+    )
+
+
 class MemberFilterSet(TrackerFilterSet):
     kind = django_filters.ChoiceFilter(
         choices=Member.Kind.choices, empty_label="Countries and companies"
@@ -77,13 +88,7 @@ class OrganisationFilterSet(TrackerFilterSet):
         label="Member",
         empty_label="Members or not",
     )
-    sector = ModelChoiceFilter(
-        field_name="sectors",
-        queryset=Sector.objects.all(),
-        to_field_name="slug",
-        empty_label="Any sector",
-        distinct=True,
-    )
+    sector = sectors_filter()
 
     search_fields = ("name", "short_name", "iati_ref")
     sort_fields = {"name": "name", "org_type": "org_type", "country": "country"}

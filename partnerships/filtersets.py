@@ -11,6 +11,7 @@ from leadit.roles import secretariat_users
 from leadit.sections.fields import ModelChoiceFilter
 from leadit.sections.views import IntegerFilter, TrackerFilterSet
 from members import countries as classification
+from members.filtersets import sectors_filter
 from members.models import CountryProfile, Member, Organisation, Sector
 
 from . import iati
@@ -265,13 +266,7 @@ class PartnershipFilterSet(TrackerFilterSet):
     status = django_filters.ChoiceFilter(
         choices=Partnership.Status.choices, empty_label="Any status"
     )
-    sector = ModelChoiceFilter(
-        field_name="sectors",
-        queryset=Sector.objects.all(),
-        to_field_name="slug",
-        empty_label="Any sector",
-        distinct=True,
-    )
+    sector = sectors_filter()
 
     search_fields = ("name", "short_name", "objectives")
     sort_fields = {"name": "name", "launched_on": "launched_on", "status": "status"}

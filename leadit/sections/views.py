@@ -34,7 +34,7 @@ from .csvstream import neutralise, stream_csv
 from .excel import export_filename, xlsx_response
 from .fields import EMPTY_IN_FILTERS, label_empty_choices
 from .models import ColumnChoice, not_verified
-from .registry import section_of, url_of
+from .registry import section_of, url_of, viewname
 from .search import text_search
 
 EXPORT_LABELS = {"csv": "CSV", "xlsx": "Excel", "iati": "IATI XML"}
@@ -52,9 +52,7 @@ def list_label(model) -> str:
     """How breadcrumbs name a section's list: the menu's words, else the plural name."""
     from leadit.context_processors import menu_label
 
-    meta = model._meta
-    label = menu_label(f"{meta.app_label}:{meta.model_name}_list")
-    return label or capfirst(meta.verbose_name_plural)
+    return menu_label(viewname(model, "list")) or capfirst(model._meta.verbose_name_plural)
 
 
 def can(user, action: str, model) -> bool:

@@ -107,7 +107,7 @@ def test_arrow_keys_through_a_select_ask_once(page, site):
 
 def test_skip_to_results_takes_the_keyboard_past_the_filters(page, site):
     log_in(page, site)
-    page.locator(".filters__toggle summary").focus()
+    page.locator(".filters__toggle > summary").focus()
     page.keyboard.press("Shift+Tab")  # the link sits just before the filters
     focused = page.evaluate("document.activeElement.textContent")
     assert focused == "Skip to results"
