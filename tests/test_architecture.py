@@ -58,3 +58,13 @@ def test_the_model_agnostic_pattern_imports_no_app():
         for path, names in imported_modules(ROOT / "leadit" / "sections").items()
     }
     assert not {path: names for path, names in offending.items() if names}
+
+
+def test_no_template_comment_spans_lines():
+    """Django's {# #} comment ends at the line: a two-line one is printed on the page."""
+    spanning = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "templates").rglob("*.html")
+        if re.search(r"\{#(?:(?!#\}).)*\n", path.read_text())
+    ]
+    assert not spanning
