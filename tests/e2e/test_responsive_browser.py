@@ -145,7 +145,7 @@ def test_phone_filters_open_as_a_panel_with_show_results(page, site):
     # The panel covers the screen; its button stays in reach however far one scrolls.
     show = page.get_by_role("button", name=f"Show {total} results")
     expect(show).to_be_in_viewport()
-    page.locator("#filters").get_by_label("Country").scroll_into_view_if_needed()
+    page.locator("#id_country").scroll_into_view_if_needed()
     expect(page.get_by_text("Ctrl/⌘-click to pick several")).to_be_hidden()
     page.get_by_label("Feasibility", exact=True).check()
     expect(page.locator(".chip")).to_contain_text("Feasibility")
@@ -173,7 +173,7 @@ def test_column_chooser_hides_columns_on_wide_screens_only(page, site):
     page.set_viewport_size({"width": 1280, "height": 900})
     log_in(page, site)
     page.get_by_text("Columns", exact=True).click()
-    page.get_by_label("Sector", exact=True).uncheck()
+    page.locator(".column-chooser").get_by_label("Sector", exact=True).uncheck()
     page.get_by_label("Abatement", exact=True).uncheck()
     page.get_by_role("button", name="Save columns").click()
     head = page.locator("#results thead")
