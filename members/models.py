@@ -89,6 +89,27 @@ class CountryProfile(TrackedModel):
     def __str__(self) -> str:
         return str(self.country.name)
 
+    @classmethod
+    def for_countries(cls, codes) -> list["CountryProfile"]:
+        """The profiles of these countries, made from the published classification (region,
+        income group, EMDE: members.countries) for those the Secretariat has none of yet."""
+        from . import countries
+
+        existing = {
+            profile.country.code: profile for profile in cls.objects.filter(country__in=codes)
+        }
+        for code in codes:
+            if code not in existing:
+                known = countries.published().get(code, countries.NONE)
+                existing[code] = cls.objects.create(
+                    country=code,
+                    region=known.region,
+                    income_group=known.income_group,
+                    is_emde=known.is_emde,
+                    notes=f"Made from the published classification ({known.source}).",
+                )
+        return [existing[code] for code in codes]
+
 
 def country_classification(country_field: str = "country") -> dict:
     """Region, income group and EMDE status of the country in `country_field`, as query

@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django_countries import countries
 
 from leadit.roles import secretariat_users
 from leadit.sections.editing import VersionedForm
@@ -11,6 +12,8 @@ from leadit.sections.widgets import (
     SearchableSelectMultiple,
     register_lookup,
 )
+from members import countries as classification
+from members.models import CountryProfile
 
 from .models import (
     EARLIEST_STAGE_CHANGE,
@@ -279,7 +282,38 @@ class EngagementForm(VersionedForm):
         self.fields["owner"].queryset = secretariat_users()
 
 
+def classified_countries() -> list[tuple[str, str]]:
+    """Every ISO country with a published region (not, say, Antarctica), by name."""
+    published = classification.published()
+    return [
+        (code, name)
+        for code, name in countries
+        if published.get(code, classification.NONE).region != classification.UNCLASSIFIED
+    ]
+
+
 class PartnershipForm(VersionedForm):
+    # Every country, not only those with a profile: choosing one without makes its profile
+    # from the published classification (CountryProfile.for_countries).
+    recipient_countries = forms.MultipleChoiceField(
+        choices=classified_countries,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text="Ctrl/⌘-click to pick several.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["recipient_countries"] = [
+                profile.country.code for profile in self.instance.recipient_countries.all()
+            ]
+
+    def _save_m2m(self):
+        codes = self.cleaned_data.get("recipient_countries") or []
+        self.cleaned_data["recipient_countries"] = CountryProfile.for_countries(codes)
+        super()._save_m2m()
+
     class Meta(VersionedForm.Meta):
         model = Partnership
         fields = [
@@ -300,7 +334,6 @@ class PartnershipForm(VersionedForm):
             "notes",
         ]
         widgets = {
-            "recipient_countries": forms.SelectMultiple(attrs={"size": 6}),
             "sectors": forms.CheckboxSelectMultiple,
             "objectives": TEXT,
             "notes": TEXT,

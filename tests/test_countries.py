@@ -204,3 +204,39 @@ def test_every_link_the_dashboard_draws_opens_a_valid_filter(staff_client, data)
     for chart in ("funnel", "sectors", "regions", "emde"):
         for row in context[chart]:
             assert walked.get(row["url"], 0) == row["count"] or row["count"] == 0, row["label"]
+
+
+def test_the_partnership_form_offers_every_country_and_profiles_a_new_one(staff_client):
+    """Recipient countries are not only those the Secretariat profiled: choosing Nigeria makes
+    its profile from the published classification."""
+    from members.models import CountryProfile
+    from partnerships.models import Partnership
+
+    from .factories import PartnershipFactory
+
+    partnership = PartnershipFactory(name="West Africa ITP")
+    assert not CountryProfile.objects.filter(country="NG").exists()
+    page = staff_client.get(f"/partnerships/{partnership.pk}/edit/").content.decode()
+    assert '<option value="NG">Nigeria</option>' in page
+    assert 'value="AQ"' not in page  # no region, no recipient
+    response = staff_client.post(
+        f"/partnerships/{partnership.pk}/edit/",
+        {
+            "name": partnership.name,
+            "kind": partnership.kind,
+            "pillar": partnership.pillar,
+            "status": partnership.status,
+            "recipient_countries": ["NG"],
+            "loaded_version": partnership.version,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    profile = CountryProfile.objects.get(country="NG")
+    assert (profile.region, profile.income_group, profile.is_emde) == (
+        "sub_saharan_africa",
+        "lower_middle",
+        True,
+    )
+    assert list(Partnership.objects.get(pk=partnership.pk).recipient_countries.all()) == [profile]
+    page = staff_client.get(f"/partnerships/{partnership.pk}/edit/").content.decode()
+    assert '<option value="NG" selected>Nigeria</option>' in page
