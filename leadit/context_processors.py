@@ -43,12 +43,18 @@ def menu_label(url_name: str) -> str | None:
 
 
 def navigation(request):
+    from leadit.sections.views import may_open
+
     path = request.path
     sections = []
     for pillar, links in NAVIGATION:
         items = []
         for label, name, prefix in links:
+            url = reverse(name)
+            if not may_open(request.user, url):
+                continue  # a page the user's role does not open is not offered
             active = path == prefix if prefix == "/" else path.startswith(prefix)
-            items.append({"label": label, "url": reverse(name), "active": active})
-        sections.append({"pillar": pillar, "links": items})
+            items.append({"label": label, "url": url, "active": active})
+        if items:
+            sections.append({"pillar": pillar, "links": items})
     return {"navigation": sections}

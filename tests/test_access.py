@@ -370,3 +370,25 @@ def test_record_pages_show_related_panels_only_to_those_who_may_view_them(django
     html = client.get(project.get_absolute_url()).content.decode()
     assert "Visible project" in html
     assert "Hidden financier" not in html and "Hidden assistance" not in html
+
+
+def test_the_menu_offers_only_pages_the_role_opens(client, django_user_model):
+    """Someone who may read projects only sees the pipeline (and History, which lists what
+    they may read) in the menu, not the sections that would answer 403."""
+    user = django_user_model.objects.create_user("pipeline-only")
+    user.user_permissions.add(Permission.objects.get(codename="view_project"))
+    client.force_login(user)
+    menu = client.get("/pipeline/").context["navigation"]
+    offered = {link["label"] for pillar in menu for link in pillar["links"]}
+    assert offered == {"Project pipeline", "History"}
+    for pillar in menu:
+        for link in pillar["links"]:
+            assert client.get(link["url"]).status_code == 200
+
+
+def test_the_menu_offers_every_section_to_the_secretariat(staff_client):
+    menu = staff_client.get("/").context["navigation"]
+    offered = {link["label"] for pillar in menu for link in pillar["links"]}
+    assert {"Dashboard", "Members", "Organisations", "Contacts", "History"} <= offered
+    assert {"Forum activity", "Engagements", "Partnerships", "Assistance"} <= offered
+    assert "Project pipeline" in offered

@@ -68,3 +68,13 @@ def test_no_template_comment_spans_lines():
         if re.search(r"\{#(?:(?!#\}).)*\n", path.read_text())
     ]
     assert not spanning
+
+
+def test_registering_the_panels_again_does_not_show_them_twice():
+    from leadit.sections.panels import _PANELS
+    from members.models import Member
+    from partnerships import panels
+
+    before = len(_PANELS[Member])
+    panels.register()  # what a second ready() would do
+    assert len(_PANELS[Member]) == before == 4

@@ -19,17 +19,19 @@ class Panel:
     order: int = 100
 
 
-_PANELS: dict[type, list[Panel]] = {}
+_PANELS: dict[type, dict[str, Panel]] = {}
 
 
 def register_panel(model, panel: Panel) -> None:
-    _PANELS.setdefault(model, []).append(panel)
+    """Register (or replace) a panel; registering again, as a second app registry's ready()
+    does, does not show it twice."""
+    _PANELS.setdefault(model, {})[panel.title] = panel
 
 
 def panels_for(record, user) -> list[dict]:
     """The panels registered for this record's model that the user may see, in order, with
     their rows fetched."""
-    panels = sorted(_PANELS.get(type(record), ()), key=lambda panel: panel.order)
+    panels = sorted(_PANELS.get(type(record), {}).values(), key=lambda panel: panel.order)
     return [
         {"panel": panel, "rows": list(panel.rows(record))}
         for panel in panels

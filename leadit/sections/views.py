@@ -70,18 +70,35 @@ def requires(action: str, models, *, any_of: bool = False):
     giving one), or on any with `any_of`. Put it outermost: it is checked before the method
     and the record, so a user without the permission learns nothing, not even what exists."""
 
+    def allowed(user) -> bool:
+        chosen = models() if callable(models) else models
+        granted = [can(user, action, model) for model in chosen]
+        return any(granted) if any_of else all(granted)
+
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            chosen = models() if callable(models) else models
-            allowed = [can(request.user, action, model) for model in chosen]
-            if not (any(allowed) if any_of else all(allowed)):
+            if not allowed(request.user):
                 raise PermissionDenied(f"You may not {action} what this page shows.")
             return view(request, *args, **kwargs)
 
+        wrapped.allowed = allowed  # asked by may_open (the menu)
         return wrapped
 
     return decorator
+
+
+def may_open(user, url: str) -> bool:
+    """Whether the page at `url` lets the user in, by the view's own check (requires, or
+    PermissionMixin): the menu offers only what a user may open."""
+    func = resolve(url).func
+    check = getattr(func, "allowed", None)
+    if check is not None:
+        return check(user)
+    view_class = getattr(func, "view_class", None)
+    model = getattr(view_class, "model", None)
+    action = getattr(view_class, "permission_action", None)
+    return model is None or action is None or can(user, action, model)
 
 
 class PermissionMixin:
