@@ -1,8 +1,8 @@
 """Excel exports a spreadsheet user likes, written in constant memory.
 
 xlsxwriter's constant_memory mode writes each row to a temporary file as soon as the next row
-starts, so 100,000 rows need no more memory than 100; it writes XML strings directly, about
-three times faster than openpyxl's write-only mode with the same styles. Each column has one
+starts, so 100,000 rows need no more memory than 100; it writes XML strings directly, in about
+60 % of the time openpyxl's write-only mode took with the same styles. Each column has one
 format every row shares, and each value is written by its type (never `write()`'s guessing,
 which would run "=..." text as a formula or make text that looks like a URL a link). The
 finished file is sent from a temporary file on disk, never held in memory.
