@@ -434,3 +434,19 @@ def test_the_lists_column_choices_are_the_declared_columns(
     head = html.split("<thead>")[1].split("</thead>")[0]
     assert "Capex" not in head and "Specific equipment" in head  # the chosen, and the name
     assert staff_client.get("/pipeline/", {"columns": "nonsense"}).status_code == 200
+
+
+def test_excel_writes_text_as_it_is_stored(staff_client):
+    """Text that looks like a link, a number or a formula stays the text the record holds (a
+    writer that guesses types would make links, numbers and formulas); blanks stay empty."""
+    ProjectFactory(
+        name="00123", description="+1 555", source_url="https://example.org/a", capex_musd=None
+    )
+    book = xlsx(staff_client.get("/pipeline/export.xlsx"))
+    sheet = book.worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    cell = dict(zip(header, sheet[2], strict=True))
+    assert cell["Project"].value == "00123" and cell["Project"].data_type == "s"
+    assert cell["Description"].value == "+1 555"
+    assert cell["Source"].value == "https://example.org/a" and cell["Source"].hyperlink is None
+    assert cell["Capex (USD million)"].value in (None, "not disclosed")
