@@ -3,9 +3,9 @@
 import datetime
 
 import pytest
+from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from leadit.sections import bulk

@@ -19,7 +19,6 @@ from django.db import router, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.utils.text import capfirst
 from django.views import View
 
 from .registry import section_of, url_of
@@ -81,9 +80,9 @@ class MoveForm(forms.Form):
 
     def __init__(self, *args, model=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["partnership"].queryset = (
-            model._meta.get_field("partnership").related_model._default_manager.all()
-        )
+        self.fields["partnership"].queryset = model._meta.get_field(
+            "partnership"
+        ).related_model._default_manager.all()
         self.fields["working_group"].queryset = model._meta.get_field(
             "working_group"
         ).related_model._default_manager.all()
