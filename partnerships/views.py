@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from leadit.sections.bulk import DELETE, MOVE, SET_CONFIDENCE, VERIFY
 from leadit.sections.editing import DeleteView, ModelFormView
 from leadit.sections.views import (
     FilteredListView,
@@ -72,6 +73,7 @@ class ProjectListView(FilteredListView):
     )
     summary_template = "partnerships/includes/pipeline_summary.html"
     export_name = "pipeline"
+    bulk_actions = (VERIFY, MOVE, SET_CONFIDENCE, DELETE)
 
     def known_count(self, queryset) -> int | None:
         # The summary's sums come with the count: one aggregate serves both.
@@ -279,6 +281,7 @@ def project_move_stage(request, pk):
 
 class EngagementListView(FilteredListView):
     model = Engagement
+    bulk_actions = (VERIFY, MOVE, DELETE)
     queryset = Engagement.objects.select_related("provider", "recipient", "owner").order_by(
         "title", "pk"
     )
@@ -334,6 +337,7 @@ class PartnershipDetailView(RecordDetailView):
 
 class AssistanceListView(FilteredListView):
     model = Assistance
+    bulk_actions = (VERIFY, MOVE, DELETE)
     queryset = Assistance.objects.select_related("provider", "partnership").order_by("title", "pk")
     filterset_class = AssistanceFilterSet
     title = "Assistance mapped to partnerships"

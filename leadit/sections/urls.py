@@ -8,6 +8,7 @@ model's pages exist and link to them by one naming rule, `viewname(model, action
 
 from django.urls import path
 
+from .bulk import BulkView
 from .editing import DeleteView, ModelFormView, VerifyView
 from .registry import Section, register
 from .views import RecordHistoryView
@@ -41,6 +42,8 @@ def section_urls(
         "update": ("<int:pk>/edit/", form),
         "delete": ("<int:pk>/delete/", DeleteView.as_view(model=model)),
         "history": ("<int:pk>/history/", RecordHistoryView.as_view(model=model)),
+        # Bulk changes from the list; the list view declares which (bulk_actions).
+        "bulk": ("bulk/", BulkView.as_view(model=model)),
     }
     if any(f.name == "last_verified_on" for f in model._meta.fields):
         routes["verify"] = ("<int:pk>/verify/", VerifyView.as_view(model=model))

@@ -269,6 +269,9 @@ class FilteredListView(PermissionMixin, FilterView):
     export: str | None = None  # "csv" or "xlsx": every filtered row
     export_name: str = ""  # the file's name: leadit-<name>-<date>.csv; default the model's
     background_progress = None  # set when the background worker runs the export (leadit.jobs)
+    # What staff can do to selected rows (leadit.sections.bulk); None: verify (when the model
+    # has a last-verified date) and delete.
+    bulk_actions: tuple | None = None
 
     def get(self, request, *args, **kwargs):
         if not self.export:
@@ -424,6 +427,9 @@ class FilteredListView(PermissionMixin, FilterView):
             verbose_name=self.model._meta.verbose_name,
             verbose_name_plural=self.model._meta.verbose_name_plural,
         )
+        from .bulk import bulk_context  # bulk imports this module
+
+        context.update(bulk_context(self))
         return context
 
     def render_to_response(self, context, **kwargs):

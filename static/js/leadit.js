@@ -222,4 +222,12 @@
     }
     closeDialog();
   });
+  // Bulk changes: "Select this page" ticks (or clears) every row of the page.
+  document.addEventListener("change", function (event) {
+    var all = event.target.closest("[data-bulk-page]");
+    if (!all) return;
+    document.querySelectorAll('input[form="bulk"][name="pick"]').forEach(function (box) {
+      box.checked = all.checked;
+    });
+  });
 })();
