@@ -67,7 +67,12 @@ def test_a_large_file_becomes_a_job_checked_with_progress_then_confirmed_and_imp
         found.update = recording
         return found
 
-    response = upload(staff_client, organisations(11))
+    def inline(*args, **kwargs):
+        raise AssertionError("the request read the rows as records")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(imports.TrackerResource, "import_data", inline)
+        response = upload(staff_client, organisations(11))
     job = Job.objects.get()
     # The request stored the file and queued the check: no row was read as a record.
     assert response.status_code == 302 and response["Location"] == f"/exports/{job.pk}/"
@@ -175,3 +180,19 @@ def test_confirming_needs_the_add_permission_and_csrf(staff_client, small_limit)
     job.owner.user_permissions.add(*Permission.objects.filter(codename__startswith="view_"))
     assert staff_client.post(f"/exports/{job.pk}/import/").status_code == 403
     assert not Job.objects.filter(kind="import").exists()
+
+
+def test_deleting_the_check_keeps_the_file_the_import_reads(staff_client, small_limit):
+    upload(staff_client, organisations(11))
+    run_queued_tasks()
+    check = Job.objects.get()
+    with committed():
+        staff_client.post(f"/exports/{check.pk}/import/")
+    job = Job.objects.get(kind="import")
+    storage, name = job.file.storage, job.file.name
+    check.delete()
+    assert storage.exists(name)
+    run_queued_tasks()
+    assert Organisation.objects.filter(name__startswith="Bulk org").count() == 11
+    job.delete()
+    assert not storage.exists(name)
