@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
+from leadit.roles import TRACKER_APPS
 from leadit.sections.views import tracker_reader, wants_fragment
 
 from .imports import confirm_import
@@ -64,6 +65,10 @@ def job_download(request, pk):
 @require_POST
 def job_confirm_import(request, pk):
     """Import a checked, valid file: a second job, all or nothing, as the admin's "Confirm"."""
+    if not any(
+        request.user.has_module_perms(app) and _adds(request.user, app) for app in TRACKER_APPS
+    ):
+        raise PermissionDenied("You may not import records.")
     check = _visible_job(request, pk)
     if check.kind != Job.Kind.IMPORT_CHECK:
         raise Http404("This job is not the check of an import.")
@@ -73,3 +78,7 @@ def job_confirm_import(request, pk):
         messages.error(request, "Only a checked file without errors can be imported.")
         return redirect(check)
     return redirect(confirm_import(check, request.user))
+
+
+def _adds(user, app: str) -> bool:
+    return any(perm.startswith(f"{app}.add_") for perm in user.get_all_permissions())
