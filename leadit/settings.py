@@ -158,7 +158,8 @@ MEDIA_URL = "/media/"  # unused: no URL serves MEDIA_ROOT
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # An export of more rows than this is made by the worker, and the user downloads it when ready.
 EXPORT_INLINE_MAX_ROWS = int(os.environ.get("LEADIT_EXPORT_INLINE_MAX_ROWS", "20000"))
-# The admin's import previews every row in the request: larger files are refused (split them).
+# The admin's import previews up to this many rows in the request; the worker checks and
+# imports larger files (leadit.jobs.imports).
 IMPORT_MAX_ROWS = int(os.environ.get("LEADIT_IMPORT_MAX_ROWS", "1000"))
 
 # Admin import and export (django-import-export): spreadsheets in, spreadsheets out.

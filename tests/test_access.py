@@ -20,7 +20,8 @@ PUBLIC = {"/accounts/login/", "/healthz", "/favicon.ico"}
 
 
 SAMPLE_ARGS = {"<int:pk>": "1", "<slug:name>": "organisation"}
-POST_ONLY_SUFFIXES = ("_move_stage", "_verify", "_bulk")  # controls on a page: no page of their own
+# Controls on a page: no page of their own.
+POST_ONLY_SUFFIXES = ("_move_stage", "_verify", "_bulk", "_confirm_import")
 WRITE_SUFFIXES = ("_create", "_update", "_delete", *POST_ONLY_SUFFIXES)
 # A user's own settings (a list's column chooser): POST-only and open to every role, since
 # they change no record; tests/test_responsive.py checks login, CSRF and bad input.

@@ -6,7 +6,6 @@ import csv
 import io
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
@@ -264,22 +263,6 @@ def test_invalid_filters_are_refused_before_any_job(staff_client, small_threshol
 
 
 # --- The admin's limits ------------------------------------------------------------------
-
-
-def test_admin_import_above_the_row_limit_is_refused_with_the_limit(staff_client, settings):
-    call_command("loaddata", "leadit", verbosity=0)
-    settings.IMPORT_MAX_ROWS = 10
-    lines = ["name,country"] + [f"Org {n},IN" for n in range(11)]
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    upload = SimpleUploadedFile("orgs.csv", "\n".join(lines).encode(), content_type="text/csv")
-    response = staff_client.post(
-        "/admin/members/organisation/import/",
-        {"import_file": upload, "format": "0", "resource": "0"},
-    )
-    assert response.status_code == 200
-    assertContains(response, "The file has 11 rows; an import takes at most 10 rows")
-    assert response.context.get("confirm_form") is None
 
 
 def test_admin_export_above_the_row_limit_is_refused_with_the_limit(staff_client, settings):

@@ -18,5 +18,6 @@ class JobsConfig(AppConfig):
 
 def _delete_file(sender, instance, **kwargs):
     """A deleted job takes its file with it (the admin deletes old exports)."""
-    if instance.file:
+    # An import's check and the import itself share the file: the last one takes it.
+    if instance.file and not sender.objects.filter(file=instance.file.name).exists():
         instance.file.delete(save=False)

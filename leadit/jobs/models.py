@@ -9,7 +9,15 @@ from django.urls import reverse
 
 
 class Job(models.Model):
-    """One export asked for by a user: who, what, how far, and the file or the error."""
+    """One export or import asked for by a user: who, what, how far, and the file or the error.
+
+    An import is two jobs: a check of every row (the admin's preview, too long for a request),
+    then, once an officer confirms a valid file, the import itself, of the same stored file."""
+
+    class Kind(models.TextChoices):
+        EXPORT = "export", "Export"
+        IMPORT_CHECK = "import_check", "Import check"
+        IMPORT = "import", "Import"
 
     class State(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -17,6 +25,7 @@ class Job(models.Model):
         DONE = "done", "Ready"
         FAILED = "failed", "Failed"
 
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.EXPORT)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     title = models.CharField(max_length=200)
     # What to run again in the worker: the list's export URL with the user's filters.
@@ -30,6 +39,11 @@ class Job(models.Model):
     file = models.FileField(upload_to="jobs/%Y/%m/", blank=True)
     filename = models.CharField(max_length=200, blank=True)
     error = models.TextField(blank=True)
+    # An import's model ("app_label.model"), file format ("csv", "xlsx") and result: counts
+    # per kind of row and the errors per row and column (see leadit.jobs.imports).
+    model = models.CharField(max_length=100, blank=True)
+    file_format = models.CharField(max_length=10, blank=True)
+    result = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -52,6 +66,30 @@ class Job(models.Model):
         if self.state == self.State.DONE:
             return 100
         return min(99, self.progress * 100 // self.total) if self.total else 0
+
+    @property
+    def is_import(self) -> bool:
+        return self.kind != self.Kind.EXPORT
+
+    @property
+    def importable(self) -> bool:
+        """A checked file without errors, not imported yet: it may be confirmed."""
+        return (
+            self.kind == self.Kind.IMPORT_CHECK
+            and self.state == self.State.DONE
+            and self.result.get("valid", False)
+            and not self.result.get("confirmed_by_job")
+        )
+
+    def model_class(self):
+        from django.apps import apps
+
+        return apps.get_model(self.model)
+
+    def may_import(self, user) -> bool:
+        """Importing needs the model's add permission (IMPORT_EXPORT_IMPORT_PERMISSION_CODE)."""
+        meta = self.model_class()._meta
+        return self.visible_to(user) and user.has_perm(f"{meta.app_label}.add_{meta.model_name}")
 
     def visible_to(self, user) -> bool:
         return self.owner_id == user.pk or user.has_perm("jobs.see_all_exports")

@@ -11,11 +11,13 @@ from decimal import Decimal, InvalidOperation
 import tablib
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Concat
+from django.shortcuts import redirect
 from django_countries import countries
 from django_countries.fields import CountryField
 from import_export import fields, resources, results, widgets
@@ -30,6 +32,7 @@ logger = logging.getLogger(__name__)
 
 NOT_DISCLOSED = {"", "not disclosed", "n/a", "na", "nd", "unknown", "-", "—", "none"}
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+PROGRESS_EVERY = 100  # rows between two progress updates of a background import
 
 
 class AmountWidget(widgets.Widget):
@@ -246,6 +249,8 @@ class TrackerResource(resources.ModelResource):
 
     natural_key: tuple[str, ...] = ()
     declaration = None
+    # Called with the number of rows read so far, every PROGRESS_EVERY rows (a background job's).
+    progress = None
 
     def get_import_fields(self):
         return [field for field in super().get_import_fields() if field.column.importable]
@@ -296,15 +301,6 @@ class TrackerResource(resources.ModelResource):
             name or header for name, header in zip(names, dataset.headers, strict=True)
         ]
 
-        limit = settings.IMPORT_MAX_ROWS
-        if len(dataset) > limit:
-            # Every row is checked in the request (the preview): more would outlast the server's
-            # time limit and end in an error page instead of this message.
-            raise forms.ValidationError(
-                f"The file has {len(dataset):,} rows; an import takes at most {limit:,} rows at "
-                f"a time. Split it into files of up to {limit:,} rows and import them one by one."
-            )
-
     def import_data(self, dataset, **kwargs):
         """All or nothing: any invalid row rolls back every row of the file."""
         # A copy: the headings are renamed to field names, the caller's file stays as it was.
@@ -339,6 +335,8 @@ class TrackerResource(resources.ModelResource):
                 }
             )
         self._seen_keys[key] = row_number
+        if self.progress and row_number and row_number % PROGRESS_EVERY == 0:
+            self.progress(row_number)
 
     def get_instance(self, instance_loader, row):
         lookup = {}
@@ -404,11 +402,47 @@ class LimitedImportForm(ImportForm):
 
 
 class SpreadsheetImportExport(ImportExportMixin):
-    """Admin import and export in CSV and Excel, with the upload limit above."""
+    """Admin import and export in CSV and Excel, with the upload limit above. A file of more
+    than IMPORT_MAX_ROWS rows is checked and imported by the background worker instead: its
+    preview would outlast the server's time limit."""
 
     import_formats = [CSV, XLSX]
     export_formats = [CSV, XLSX]
     import_form_class = LimitedImportForm
+
+    def import_action(self, request, **kwargs):
+        if request.method == "POST" and self.has_import_permission(request):
+            form = self.create_import_form(request)
+            if form.is_valid():
+                job = self._hand_over_large_file(request, form)
+                if job:
+                    messages.info(
+                        request,
+                        "The file has more rows than are checked while you wait: the "
+                        "background worker checks it, and this page shows the result.",
+                    )
+                    return redirect(job)
+        return super().import_action(request, **kwargs)
+
+    def _hand_over_large_file(self, request, form):
+        """The job checking the uploaded file, if it has too many rows to check here."""
+        from leadit.jobs.imports import hand_over_import
+
+        input_format = self.get_import_formats()[int(form.cleaned_data["format"])]()
+        upload = form.cleaned_data["import_file"]
+        data = b"".join(upload.chunks())
+        try:
+            if not input_format.is_binary():
+                data = data.decode(self.from_encoding)
+                input_format.encoding = self.from_encoding
+            rows = len(input_format.create_dataset(data))
+        except Exception:  # noqa: BLE001 (the admin's own import reports an unreadable file)
+            return None
+        finally:
+            upload.seek(0)
+        if rows <= settings.IMPORT_MAX_ROWS:
+            return None
+        return hand_over_import(request, self, input_format, upload, rows)
 
     def get_export_data(self, file_format, request, queryset, **kwargs):
         # The admin builds its file in the request; past this size the site's own export, which
