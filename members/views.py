@@ -1,7 +1,6 @@
 from django.db.models import Prefetch
 
 from leadit.sections.columns import Column
-from leadit.sections.panels import panels_for
 from leadit.sections.views import FilteredListView, RecordDetailView
 
 from . import declarations
@@ -38,11 +37,6 @@ class MemberDetailView(RecordDetailView):
             Prefetch("organisation__contacts", queryset=Contact.objects.order_by("name")),
         )
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["panels"] = panels_for(self.object, self.request.user)
-        return context
-
 
 class OrganisationListView(FilteredListView):
     model = Organisation
@@ -74,11 +68,6 @@ class OrganisationDetailView(RecordDetailView):
             "sectors",
             Prefetch("contacts", queryset=Contact.objects.order_by("-is_focal_point", "name")),
         )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["panels"] = panels_for(self.object, self.request.user)
-        return context
 
 
 class ContactListView(FilteredListView):

@@ -337,23 +337,27 @@ def test_history_lists_only_kinds_of_record_the_user_may_view(django_user_model,
     assert client.get("/").status_code == 403  # the dashboard shows more than projects
 
 
-def test_member_page_shows_contacts_only_to_those_who_may_view_them(django_user_model):
+@pytest.mark.parametrize("page", ["member", "organisation"])
+def test_member_and_organisation_pages_show_contacts_only_to_those_who_may_view_them(
+    django_user_model, page
+):
     from django.test import Client
 
     from .factories import ContactFactory
 
     member = MemberFactory()
     ContactFactory(organisation=member.organisation, email="focal@example.org")
+    record = member if page == "member" else member.organisation
     user = django_user_model.objects.create_user("mo")
-    user.user_permissions.add(Permission.objects.get(codename="view_member"))
+    user.user_permissions.add(Permission.objects.get(codename=f"view_{page}"))
     client = Client()
     client.force_login(user)
-    response = client.get(member.get_absolute_url())
+    response = client.get(record.get_absolute_url())
     assert response.status_code == 200
     assert "focal@example.org" not in response.content.decode()
     user.user_permissions.add(Permission.objects.get(codename="view_contact"))
     client.force_login(django_user_model.objects.get(pk=user.pk))
-    assert "focal@example.org" in client.get(member.get_absolute_url()).content.decode()
+    assert "focal@example.org" in client.get(record.get_absolute_url()).content.decode()
 
 
 def test_record_pages_show_related_panels_only_to_those_who_may_view_them(django_user_model):

@@ -11,7 +11,6 @@ from django.contrib import admin
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
 from django.tasks import task
-from django.utils import timezone
 
 from .models import Job
 
@@ -117,17 +116,11 @@ def run_import(job_id: int) -> dict:
         job.result = summary(result)
     except Exception as error:
         logger.exception("Import job %s failed", job.pk)
-        job.state = Job.State.FAILED
-        job.error = (
+        job.fail(
             f"The file could not be read or imported ({type(error).__name__}); nothing was "
             "written. Check that it is the format chosen, or ask an administrator to look at "
             "the worker's log."
         )
-        job.finished_at = timezone.now()
-        job.save(update_fields=["state", "error", "finished_at"])
         raise
-    job.state = Job.State.DONE
-    job.progress = job.total
-    job.finished_at = timezone.now()
-    job.save(update_fields=["state", "progress", "result", "finished_at"])
+    job.done("result")
     return job.result

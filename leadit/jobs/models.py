@@ -6,6 +6,7 @@ import pickle
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 
 class Job(models.Model):
@@ -56,6 +57,16 @@ class Job(models.Model):
 
     def get_absolute_url(self):
         return reverse("jobs:job_detail", args=[self.pk])
+
+    def fail(self, message: str) -> None:
+        """The worker gave up: say why (never a traceback; the log has it)."""
+        self.state, self.error, self.finished_at = self.State.FAILED, message, timezone.now()
+        self.save(update_fields=["state", "error", "finished_at"])
+
+    def done(self, *fields: str) -> None:
+        """The worker finished; `fields` are the others it set (file, result...)."""
+        self.state, self.progress, self.finished_at = self.State.DONE, self.total, timezone.now()
+        self.save(update_fields=["state", "progress", "finished_at", *fields])
 
     @property
     def finished(self) -> bool:

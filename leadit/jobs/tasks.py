@@ -13,7 +13,6 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
 from django.tasks import task
 from django.urls import resolve
-from django.utils import timezone
 
 from .models import Job
 
@@ -91,16 +90,10 @@ def run_export(job_id: int) -> str:
             job.file.save(job.filename, File(out), save=False)
     except Exception as error:
         logger.exception("Export job %s failed", job.pk)
-        job.state = Job.State.FAILED
-        job.error = (
+        job.fail(
             f"The export could not be made ({type(error).__name__}). Try again, or ask an "
             "administrator to look at the worker's log."
         )
-        job.finished_at = timezone.now()
-        job.save(update_fields=["state", "error", "finished_at"])
         raise
-    job.state = Job.State.DONE
-    job.progress = job.total
-    job.finished_at = timezone.now()
-    job.save(update_fields=["state", "progress", "file", "filename", "finished_at"])
+    job.done("file", "filename")
     return job.file.name

@@ -34,6 +34,7 @@ from .csvstream import neutralise, stream_csv
 from .excel import export_filename, xlsx_response
 from .fields import EMPTY_IN_FILTERS, label_empty_choices
 from .models import ColumnChoice, not_verified
+from .panels import panels_for
 from .registry import section_of, url_of, viewname
 from .search import text_search
 
@@ -567,6 +568,8 @@ class RecordDetailView(PermissionMixin, DetailView):
 
         context.update(
             facts=record_facts(self.object, self.facts_exclude),
+            # What other apps contribute to this kind of record page (leadit.sections.panels).
+            panels=panels_for(self.object, user),
             edit_url=url("update", "change"),
             delete_url=url("delete", "delete"),
             list_url=url_of(self.model, "list"),
