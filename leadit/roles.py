@@ -1,4 +1,6 @@
-"""The two roles: Secretariat staff edit everything in the tracker, viewers only read.
+"""The roles: Secretariat staff edit everything in the tracker, viewers only read, focal points
+read what viewers read and propose changes to their own organisations' records (the Secretariat
+reviews them; which records are theirs: `leadit.sections.ownership`).
 
 Used by data migrations, so it works on the historical app registry it is given. A migration that
 adds a tracker model calls `sync_roles` again so both groups cover it (a test checks that).
@@ -6,6 +8,7 @@ adds a tracker model calls `sync_roles` again so both groups cover it (a test ch
 
 SECRETARIAT = "Secretariat"
 VIEWER = "Viewer"
+FOCAL_POINT = "Focal point"
 TRACKER_APPS = ("members", "partnerships")
 
 
@@ -32,6 +35,9 @@ def sync_roles(apps, schema_editor=None) -> None:
     secretariat.permissions.add(*tracker)
     viewer, _ = Group.objects.get_or_create(name=VIEWER)
     viewer.permissions.add(*tracker.filter(codename__startswith="view_"))
+    # A focal point reads what a viewer reads; what they may propose is checked per record.
+    focal_point, _ = Group.objects.get_or_create(name=FOCAL_POINT)
+    focal_point.permissions.add(*tracker.filter(codename__startswith="view_"))
 
 
 def grant_unlock(apps, schema_editor=None) -> None:

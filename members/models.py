@@ -5,6 +5,7 @@ This app imports nothing from `partnerships`; the dependency runs the other way.
 
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -306,3 +307,29 @@ class Contact(Searchable, TrackedModel):
     @property
     def focal_point_label(self) -> str:
         return "Focal point" if self.is_focal_point else ""
+
+
+class FocalPoint(TrackedModel):
+    """A user who speaks for one or more organisations (a member's own, or e.g. a development
+    bank's): they propose changes to those organisations' records and the Secretariat reviews
+    them. Which records are theirs: `members.ownership` and `partnerships.ownership`."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="focal_point"
+    )
+    organisations = models.ManyToManyField(Organisation, related_name="focal_points")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    invited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["user__username"]
+        verbose_name = "focal point"
+
+    def __str__(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.test import Client
 
-from leadit.roles import SECRETARIAT, TRACKER_APPS, VIEWER
+from leadit.roles import FOCAL_POINT, SECRETARIAT, TRACKER_APPS, VIEWER
 
 
 def ensure_roles() -> None:
@@ -17,6 +17,8 @@ def ensure_roles() -> None:
     secretariat.permissions.add(Permission.objects.get(codename="see_all_exports"))
     viewer, _ = Group.objects.get_or_create(name=VIEWER)
     viewer.permissions.set(tracker.filter(codename__startswith="view_"))
+    focal_point, _ = Group.objects.get_or_create(name=FOCAL_POINT)
+    focal_point.permissions.set(tracker.filter(codename__startswith="view_"))
 
 
 @pytest.fixture(autouse=True)
@@ -39,6 +41,21 @@ def viewer_user(db, django_user_model):
     user = django_user_model.objects.create_user("vera", password="unused-in-tests")
     user.groups.add(Group.objects.get(name=VIEWER))
     return user
+
+
+@pytest.fixture
+def make_focal_point(db, django_user_model):
+    """make_focal_point(*organisations, username=...) -> a user in the Focal point role who
+    speaks for those organisations."""
+    from members.models import FocalPoint
+
+    def make(*organisations, username="fiona"):
+        user = django_user_model.objects.create_user(username, password="unused-in-tests")
+        user.groups.add(Group.objects.get(name=FOCAL_POINT))
+        FocalPoint.objects.create(user=user).organisations.set(organisations)
+        return user
+
+    return make
 
 
 @pytest.fixture
@@ -74,5 +91,5 @@ def roles(request):
         {"transactional_db", "live_server"} & names
     )
     request.getfixturevalue("transactional_db" if transactional else "db")
-    if Group.objects.filter(name__in=(SECRETARIAT, VIEWER)).count() != 2:
+    if Group.objects.filter(name__in=(SECRETARIAT, VIEWER, FOCAL_POINT)).count() != 3:
         ensure_roles()
