@@ -2,9 +2,10 @@ import datetime
 from decimal import Decimal
 
 import factory
+from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory
 
-from members.models import Contact, CountryProfile, Member, Organisation, Sector
+from members.models import Contact, CountryProfile, FocalPoint, Member, Organisation, Sector
 from partnerships.models import (
     Assistance,
     Engagement,
@@ -55,6 +56,29 @@ class MemberFactory(DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     kind = Member.Kind.COMPANY
     joined_on = datetime.date(2019, 9, 23)
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+
+
+class FocalPointFactory(DjangoModelFactory):
+    """A focal point speaking for one new organisation (pass organisations=[...] for others)."""
+
+    class Meta:
+        model = FocalPoint
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def organisations(self, create, extracted, **kwargs):
+        if create:
+            self.organisations.set(extracted if extracted is not None else [OrganisationFactory()])
 
 
 class ContactFactory(DjangoModelFactory):

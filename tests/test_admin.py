@@ -24,6 +24,7 @@ def make_rows(n):
         factories.StageChangeFactory(project=project, from_stage="", to_stage="fid")
         factories.MemberFactory()
         factories.ContactFactory()
+        factories.FocalPointFactory()
         factories.SectorFactory()
         factories.CountryProfileFactory(
             country=["IN", "SE", "DE", "BR", "ZA", "NA", "EG", "MX", "TR", "UZ", "CN", "KE"][
