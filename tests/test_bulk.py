@@ -7,6 +7,7 @@ from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from leadit.sections import bulk
 from partnerships.models import Partnership, Project
@@ -152,8 +153,8 @@ def test_delete_reports_protected_records(staff_client):
 
 
 @pytest.mark.django_db
-def test_limit(staff_client, monkeypatch):
-    monkeypatch.setattr(bulk, "BULK_MAX_RECORDS", 2)
+def test_limit(staff_client, settings):
+    settings.BULK_MAX_RECORDS = 2
     records = [ProjectFactory() for _ in range(3)]
     response = staff_client.post(BULK, {"action": "verify", "pick": picks(*records)})
     assert response.status_code == 422
@@ -162,21 +163,125 @@ def test_limit(staff_client, monkeypatch):
     assert response.status_code == 422
 
 
+def _confirm_queries(client, n, action="verify", **extra):
+    """The queries of confirming `action` on n new projects (all fresh)."""
+    records = ProjectFactory.create_batch(n)
+    data = {"action": action, "step": "confirm", "pick": picks(*records), **extra}
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.post(BULK, data).status_code == 303
+    # Savepoints (each batch is a transaction of its own; here inside the test's) aside.
+    return [
+        q["sql"]
+        for q in ctx.captured_queries
+        if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+    ]
+
+
 @pytest.mark.django_db
 def test_queries_do_not_grow_with_the_batch(staff_client):
-    def run(n):
-        records = [ProjectFactory() for _ in range(n)]
-        data = {"action": "verify", "step": "confirm", "pick": picks(*records)}
-
-        with CaptureQueriesContext(connection) as ctx:
-            staff_client.post(BULK, data)
-        # Each record is saved (its UPDATE and its history INSERT, in a savepoint); the
-        # batch is read in one query, whatever its size.
-        return [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT")]
-
-    small, large = run(2), run(6)
+    # One read of the batch, one UPDATE of its changed fields and version, one INSERT of its
+    # audit-trail entries: the same for 4 records as for 12.
+    small, large = _confirm_queries(staff_client, 4), _confirm_queries(staff_client, 12)
     assert len(small) == len(large)
-    assert sum("partnerships_project" in sql for sql in large) == 1
+    assert sum(sql.startswith("SELECT") and "partnerships_project" in sql for sql in large) == 1
+    assert sum(sql.startswith("UPDATE") and "partnerships_project" in sql for sql in large) == 1
+    history = [sql for sql in large if sql.startswith("INSERT") and "historicalproject" in sql]
+    assert len(history) == 1
+
+
+@pytest.mark.django_db
+def test_queries_grow_only_per_batch(staff_client, settings):
+    settings.BULK_BATCH_SIZE = 4
+    one, two, three = (_confirm_queries(staff_client, n) for n in (4, 8, 12))
+    # Each batch: its read (locked), its UPDATE, its audit-trail INSERT.
+    assert len(three) - len(two) == len(two) - len(one) == 3
+    partnership = PartnershipFactory()
+    move = {"bulk-partnership": partnership.pk, "bulk-working_group": ""}
+    one, three = (_confirm_queries(staff_client, n, "move", **move) for n in (4, 12))
+    assert len(three) - len(one) == 2 * 3
+
+
+@pytest.mark.django_db
+def test_a_bulk_change_bumps_versions_and_keeps_the_audit_trail_whole(
+    staff_client, secretariat_user
+):
+    before = ProjectFactory(confidence="high")
+    stamp = before.updated_at
+    data = {"action": "confidence", "step": "confirm", "pick": picks(before)}
+    staff_client.post(BULK, {**data, "bulk-confidence": "low"})
+    after = Project.objects.get(pk=before.pk)
+    assert after.confidence == "low" and after.version == 2 and after.updated_at > stamp
+    entry = after.history.latest("history_id")
+    assert (entry.history_type, entry.confidence, entry.version) == ("~", "low", 2)
+    assert entry.history_user == secretariat_user
+    assert entry.history_change_reason == "Bulk change: Set the confidence"
+    # The stale-edit merge reads the trail: the entry is the record as it now is.
+    assert entry.updated_at == after.updated_at and entry.name == after.name
+
+
+@pytest.mark.django_db
+def test_search_text_follows_a_bulk_change_of_searched_fields(secretariat_user):
+    """No list offers renaming in bulk; an action that changed a searched field would keep
+    search_text right although bulk_update sends no pre_save."""
+    project = ProjectFactory(name="Old kiln")
+    rename = bulk.BulkAction(
+        "rename", "Rename", apply=lambda r, d: [setattr(r, "name", "Ñew Kíln")] and ["name"]
+    )
+    outcome = bulk.apply_change(Project, rename, {}, {project.pk: 1}, secretariat_user)
+    assert outcome.changed == 1
+    project.refresh_from_db()
+    assert project.search_text == "ñew kiln".replace("ñ", "n")
+    # The fields the list actions change are not searched: their search text stays as it was.
+    searched = set(Project.search_text_fields)
+    assert not searched & {"last_verified_on", "confidence", "partnership", "working_group"}
+
+
+@pytest.mark.django_db
+def test_a_bulk_change_queues_the_dashboard_refresh(staff_client):
+    from partnerships import dashboard
+
+    from .background import committed, queued
+
+    with committed():
+        project = ProjectFactory()
+    DBTaskResult.objects.all().delete()  # the refresh its creation queued
+    with committed():
+        data = {"action": "verify", "step": "confirm", "pick": picks(project)}
+        staff_client.post(BULK, data)
+    # bulk_update sends no post_save: the bulk change's own signal queued it.
+    assert queued(dashboard.refresh_dashboard) == 1
+
+
+@pytest.mark.django_db
+def test_the_preview_carries_a_signed_selection(staff_client):
+    a, b = ProjectFactory(), ProjectFactory()
+    page = staff_client.post(BULK, {"action": "verify", "step": "preview", "pick": picks(a, b)})
+    token = page.context["selection"]
+    assert f'name="selection" value="{token}"' in page.content.decode()
+    assert 'name="pick"' not in page.content.decode()
+    assert bulk.decode_selection(Project, token) == {a.pk: 1, b.pk: 1}
+    altered = staff_client.post(
+        BULK, {"action": "verify", "step": "confirm", "selection": token[:-2] + "xx"}
+    )
+    assert altered.status_code == 422 and "altered" in altered.content.decode()
+    other = staff_client.post(
+        "/engagements/bulk/", {"action": "verify", "step": "confirm", "selection": token}
+    )
+    assert other.status_code == 422 and a.history.count() == 1
+    done = staff_client.post(BULK, {"action": "verify", "step": "confirm", "selection": token})
+    assert "Mark verified today: 2 projects changed." in messages_of(done)
+
+
+@pytest.mark.django_db
+def test_the_preview_says_whether_the_change_runs_now_or_in_the_background(staff_client, settings):
+    settings.BULK_INLINE_MAX = 2
+    records = ProjectFactory.create_batch(3)
+    data = {"action": "verify", "step": "preview"}
+    now = staff_client.post(BULK, {**data, "pick": picks(*records[:2])}).content.decode()
+    assert "<strong>Now:</strong>" in now and "At most 50,000 records" in now
+    later = staff_client.post(BULK, {**data, "all": "1"}).content.decode()
+    assert "<strong>In the background:</strong>" in later and "more than 2 records" in later
+    assert "<strong data-bulk-count>3</strong>" in later
 
 
 @pytest.mark.django_db
