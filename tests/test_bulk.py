@@ -240,6 +240,32 @@ def test_search_text_follows_a_bulk_change_of_searched_fields(secretariat_user):
 
 
 @pytest.mark.django_db
+def test_values_that_differ_per_record_are_written_by_one_bulk_update(secretariat_user):
+    """The list's actions give every record the same value (one UPDATE); an action whose value
+    depends on the record is written with bulk_update, still one statement per batch."""
+
+    def lower(record, data):
+        record.confidence = {"high": "medium", "medium": "low"}[record.confidence]
+        return ["confidence"]
+
+    high, medium = ProjectFactory(confidence="high"), ProjectFactory(confidence="medium")
+    action = bulk.BulkAction("lower", "Lower the confidence", apply=lower)
+    with CaptureQueriesContext(connection) as ctx:
+        bulk.apply_change(Project, action, {}, {high.pk: 1, medium.pk: 1}, secretariat_user)
+    updates = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("UPDATE")]
+    assert len(updates) == 1 and "CASE WHEN" in updates[0]
+    high.refresh_from_db()
+    medium.refresh_from_db()
+    assert (high.confidence, high.version, medium.confidence, medium.version) == (
+        "medium",
+        2,
+        "low",
+        2,
+    )
+    assert high.history.latest("history_id").confidence == "medium"
+
+
+@pytest.mark.django_db
 def test_a_bulk_change_queues_the_dashboard_refresh(staff_client):
     from partnerships import dashboard
 

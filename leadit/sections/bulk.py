@@ -31,7 +31,7 @@ from django.contrib.admin.utils import NestedObjects
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
-from django.db.models import Max, ProtectedError, RestrictedError
+from django.db.models import F, Max, ProtectedError, RestrictedError
 from django.dispatch import Signal
 from django.http import HttpRequest, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
@@ -295,19 +295,32 @@ def _report_stale(model, stale, outcome) -> None:
 
 def _update(model, action, data, records, user, reason) -> None:
     now = timezone.now()
-    fields = set()
+    changed = set()
     for record in records:
-        fields.update(action.apply(record, data))
+        changed.update(action.apply(record, data))
         # What TrackedModel.save() would do: bulk_update sends no pre_save and sets no auto_now.
         record.version += 1
         record.updated_at = now
-    fields |= {"version", "updated_at"}
-    if issubclass(model, Searchable) and fields & set(model.search_text_fields):
+    if issubclass(model, Searchable) and changed & set(model.search_text_fields):
         for record in records:
             record.search_text = record.build_search_text()
-        fields.add("search_text")
+        changed.add("search_text")
+    columns = [model._meta.get_field(name).attname for name in sorted(changed)]
+    first = records[0]
+    if all(getattr(r, c) == getattr(first, c) for c in columns for r in records):
+        # The same values for the whole batch (verified today, a partnership, a confidence):
+        # one plain UPDATE, where bulk_update would build a CASE per record and field (most
+        # of its time, in Python). The rows are locked and their versions checked: +1 is
+        # the version set on each record above.
+        model._default_manager.filter(pk__in=[r.pk for r in records]).update(
+            **{c: getattr(first, c) for c in columns}, version=F("version") + 1, updated_at=now
+        )
+        written = []  # only the audit trail is left to write
+    else:
+        written = [*sorted(changed), "version", "updated_at"]
+    # One audit-trail entry per record, the record as it now is, crediting the user.
     bulk_update_with_history(
-        records, model, sorted(fields), default_user=user, default_change_reason=reason
+        records, model, written, default_user=user, default_change_reason=reason
     )
 
 
