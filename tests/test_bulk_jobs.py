@@ -85,7 +85,7 @@ def test_a_large_change_runs_as_a_job_with_progress_and_a_summary(
 
     done = staff_client.get(job.get_absolute_url(), headers=STATUS)
     assertNotContains(done, "hx-trigger")  # polling stops
-    assertContains(done, "<strong>Done:</strong> 4 of 5 records changed")
+    assertContains(done, "<strong>Done:</strong> 4 of 5 projects changed")
     assertContains(done, "1 left out: edited by someone else")
     assertContains(done, f'<a href="/pipeline/{edited.pk}/">Renamed meanwhile</a>, by Olga Berg')
     assertContains(done, 'href="/pipeline/">Back to the list')
@@ -157,7 +157,7 @@ def test_a_large_delete_reports_what_could_not_be_deleted_and_why(staff_client, 
     job = Job.objects.get()
     assert job.result["changed"] == 3 and job.result["blocked_count"] == 1
     page = staff_client.get(job.get_absolute_url())
-    assertContains(page, "3 of 4 records deleted")
+    assertContains(page, "3 of 4 partnerships deleted")
     assertContains(page, "1 not deleted: other records depend on them")
     assertContains(page, "Used partnership</a>: 1 project depends on it (“Kiln of Used”)")
     assert list(Partnership.objects.all()) == [used]

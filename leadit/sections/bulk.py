@@ -386,7 +386,12 @@ def run_job(job, progress) -> dict:
             context.request = previous
         elif hasattr(context, "request"):
             del context.request
-    return {"action": action.label, "deletes": action.deletes, **outcome.as_dict()}
+    return {
+        "action": action.label,
+        "deletes": action.deletes,
+        "noun": str(model._meta.verbose_name_plural),
+        **outcome.as_dict(),
+    }
 
 
 class BulkView(View):

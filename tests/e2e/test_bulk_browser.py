@@ -94,7 +94,7 @@ def test_a_large_bulk_change_runs_in_the_background_with_progress_then_a_summary
 
     monkeypatch.setattr(bulk, "chunks", watched)
     run_queued_tasks()
-    expect(status).to_contain_text(f"Done: {total - 1} of {total} records changed", timeout=10_000)
+    expect(status).to_contain_text(f"Done: {total - 1} of {total} projects changed", timeout=10_000)
     expect(status).to_contain_text("1 left out: edited by someone else")
     expect(status.get_by_role("link", name="Stegra Boden (renamed)")).to_be_visible()
     expect(status).to_contain_text("by Olga Berg")
