@@ -111,6 +111,20 @@ def test_version_conflict_is_reported_not_overwritten(staff_client):
 
 
 @pytest.mark.django_db
+def test_the_report_names_who_edited_a_record_meanwhile(staff_client, django_user_model):
+    olga = django_user_model.objects.create_user("olga", first_name="Olga", last_name="Berg")
+    fresh, edited = ProjectFactory(), ProjectFactory()
+    shown = picks(fresh, edited)
+    edited.name, edited._history_user = "Renamed by Olga", olga
+    edited.save()
+    response = staff_client.post(BULK, {"action": "verify", "step": "confirm", "pick": shown})
+    assert (
+        "1 not changed: edited by someone else since the list was shown "
+        "(“Renamed by Olga” by Olga Berg). Reload the list and try again."
+    ) in messages_of(response)
+
+
+@pytest.mark.django_db
 def test_set_confidence_needs_a_valid_value(staff_client):
     project = ProjectFactory()
     response = staff_client.post(
