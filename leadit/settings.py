@@ -161,6 +161,12 @@ EXPORT_INLINE_MAX_ROWS = int(os.environ.get("LEADIT_EXPORT_INLINE_MAX_ROWS", "20
 # The admin's import previews up to this many rows in the request; the worker checks and
 # imports larger files (leadit.jobs.imports).
 IMPORT_MAX_ROWS = int(os.environ.get("LEADIT_IMPORT_MAX_ROWS", "1000"))
+# Bulk changes from a list (leadit.sections.bulk): up to BULK_INLINE_MAX records change while
+# the officer waits, more are changed by the worker as a job with progress, at most
+# BULK_MAX_RECORDS at once; the records are read, checked and written BULK_BATCH_SIZE at a time.
+BULK_INLINE_MAX = int(os.environ.get("LEADIT_BULK_INLINE_MAX", "500"))
+BULK_MAX_RECORDS = int(os.environ.get("LEADIT_BULK_MAX_RECORDS", "50000"))
+BULK_BATCH_SIZE = int(os.environ.get("LEADIT_BULK_BATCH_SIZE", "500"))
 
 # Admin import and export (django-import-export): spreadsheets in, spreadsheets out.
 IMPORT_FORMATS = [

@@ -16,6 +16,7 @@ from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
 
+from leadit.sections.bulk import records_changed
 from leadit.sections.caching import cached_figures, data_state
 from leadit.sections.models import not_verified
 from leadit.sections.registry import viewname
@@ -557,6 +558,8 @@ def connect_refresh() -> None:
         uid = f"dashboard-refresh-{model._meta.label}"
         post_save.connect(queue_refresh, sender=model, dispatch_uid=uid + "-save")
         post_delete.connect(queue_refresh, sender=model, dispatch_uid=uid + "-delete")
+        # Bulk changes from a list write with bulk_update: no post_save, this signal instead.
+        records_changed.connect(queue_refresh, sender=model, dispatch_uid=uid + "-bulk")
 
 
 def current_dashboard(today: datetime.date | None = None) -> dict:

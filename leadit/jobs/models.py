@@ -1,5 +1,6 @@
 """Work done by the background worker (django.tasks with django-tasks-db, `manage.py db_worker`):
-exports too large for a request, and figures stored where every web process reads them."""
+exports, imports and bulk changes too large for a request, and figures stored where every web
+process reads them."""
 
 import pickle
 
@@ -10,15 +11,19 @@ from django.utils import timezone
 
 
 class Job(models.Model):
-    """One export or import asked for by a user: who, what, how far, and the file or the error.
+    """One export, import or bulk change asked for by a user: who, what, how far, and the file,
+    the result or the error.
 
     An import is two jobs: a check of every row (the admin's preview, too long for a request),
-    then, once an officer confirms a valid file, the import itself, of the same stored file."""
+    then, once an officer confirms a valid file, the import itself, of the same stored file.
+    A bulk change (leadit.sections.bulk) keeps what it was confirmed with in `params` and its
+    summary in `result`."""
 
     class Kind(models.TextChoices):
         EXPORT = "export", "Export"
         IMPORT_CHECK = "import_check", "Import check"
         IMPORT = "import", "Import"
+        BULK = "bulk", "Bulk change"
 
     class State(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -45,6 +50,9 @@ class Job(models.Model):
     model = models.CharField(max_length=100, blank=True)
     file_format = models.CharField(max_length=10, blank=True)
     result = models.JSONField(default=dict, blank=True)
+    # A bulk change's action, the values its form was confirmed with and the selection (the
+    # records and the versions the preview showed, signed and compressed).
+    params = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -80,7 +88,11 @@ class Job(models.Model):
 
     @property
     def is_import(self) -> bool:
-        return self.kind != self.Kind.EXPORT
+        return self.kind in (self.Kind.IMPORT_CHECK, self.Kind.IMPORT)
+
+    @property
+    def is_bulk(self) -> bool:
+        return self.kind == self.Kind.BULK
 
     @property
     def importable(self) -> bool:
