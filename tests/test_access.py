@@ -198,6 +198,7 @@ def test_secretariat_group_can_do_everything_on_every_tracker_model():
         "delete_accessattempt",
         "view_accesslog",
         "see_all_exports",  # everyone's background exports
+        "see_internal",  # the Secretariat's internal fields and lists
     }
 
 
