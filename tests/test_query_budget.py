@@ -63,7 +63,7 @@ def test_a_focal_point_s_pages_fit_the_budget(make_focal_point):
 
     call_command("loaddata", "leadit", verbosity=0)
     client = Client()
-    client.force_login(make_focal_point(Organisation.objects.get(name="SSAB")))
+    client.force_login(make_focal_point(Organisation.objects.get(name="Salzgitter AG")))
     counts = {}
     for name, (url, headers) in pages().items():
         if name.endswith("edit form"):
