@@ -179,3 +179,44 @@ def test_lookups_find_nothing_by_internal_text(reader, member):
     html = text(reader.get("/lookup/member/", {"field": "f", "f__search": "karin"}))
     assert "Bravo Steel" not in html and "No match" in html
     assert "Bravo Steel" in text(reader.get("/lookup/member/", {"field": "f", "f__search": "bra"}))
+
+
+def test_a_focal_point_has_the_viewer_s_menu_and_every_link_opens(viewer_client, make_focal_point):
+    client = Client()
+    client.force_login(make_focal_point(OrganisationFactory()))
+
+    def offered(c):
+        return [
+            (link["label"], link["url"])
+            for p in c.get("/").context["navigation"]
+            for link in p["links"]
+        ]
+
+    assert offered(client) == offered(viewer_client)
+    for _, url in offered(client):
+        assert client.get(url).status_code == 200, url
+
+
+def test_an_internal_page_is_the_secretariat_s_and_left_out_of_their_menu(
+    rf, secretariat_user, viewer_user, make_focal_point
+):
+    """leadit.sections.internal.internal_page: what a Secretariat-only list (the review queue
+    of proposals) is decorated with; may_open asks the same check for the menu."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import HttpResponse
+
+    from leadit.sections.internal import internal_page
+    from leadit.sections.views import requires
+    from partnerships.models import Project
+
+    view = internal_page(requires("view", [Project])(lambda request: HttpResponse("queue")))
+    focal_point = make_focal_point(OrganisationFactory())
+    for user in (viewer_user, focal_point):
+        request = rf.get("/")
+        request.user = user
+        with pytest.raises(PermissionDenied):
+            view(request)
+        assert not view.allowed(user)
+    request = rf.get("/")
+    request.user = secretariat_user
+    assert view(request).content == b"queue" and view.allowed(secretariat_user)
