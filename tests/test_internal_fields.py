@@ -164,6 +164,12 @@ def test_history_tabs_show_no_change_of_an_internal_field(reader, staff_client, 
         assert "Karin prefers calls" not in text(reader.get(page)), page
         assert "Karin prefers calls" in text(staff_client.get(page)), page
     assert "Kiln retrofit phase 1" in text(reader.get(f"{engagement.get_absolute_url()}history/"))
+    # A change of internal fields alone says so, and no more.
+    member_history = text(reader.get(f"{member.get_absolute_url()}history/"))
+    assert "Only the Secretariat's internal fields changed." in member_history
+    assert "internal fields changed" not in text(
+        staff_client.get(f"{member.get_absolute_url()}history/")
+    )
 
 
 @pytest.mark.parametrize("reader", ROLES, indirect=True)

@@ -14,13 +14,12 @@ ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 SKIPPED = {"version", "updated_at", "created_at", "search_text"}
 
 
-def field_changes(model, newer, older, hidden=frozenset()) -> list[dict]:
-    """Changed fields between two historical records of `model`, labelled for people; not
-    those in `hidden` (internal fields, for a reader who may not see them)."""
+def field_changes(model, newer, older) -> list[dict]:
+    """Changed fields between two historical records of `model`, labelled for people."""
     if older is None:
         return []
     changes = []
-    for change in newer.diff_against(older, excluded_fields=SKIPPED | set(hidden)).changes:
+    for change in newer.diff_against(older, excluded_fields=SKIPPED).changes:
         field = model._meta.get_field(change.field)
         changes.append(
             {
@@ -122,13 +121,16 @@ def _versions(model, history, key=None, hidden=frozenset()) -> list[dict]:
     entries, all_changes = [], []
     for newer in versions:
         older = newer._older
-        changes = field_changes(model, newer, older, hidden)
-        all_changes.extend(changes)
+        changes = field_changes(model, newer, older)
+        # Changes of internal fields are left out for a reader who may not see them.
+        visible = [change for change in changes if change["field"].name not in hidden]
+        all_changes.extend(visible)
         entries.append(
             {
                 "version": newer,
                 "action": ACTIONS.get(newer.history_type, "?"),
-                "changes": changes,
+                "changes": visible,
+                "internal_only": bool(changes) and not visible,
                 # An edit with no earlier version kept (a record loaded in bulk).
                 "no_baseline": older is None and newer.history_type == "~",
             }
