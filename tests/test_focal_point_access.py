@@ -190,11 +190,15 @@ def walk(client, pk: int) -> list[str]:
             get = client.get(path)
             allowed = (403, 404, 405) if name.endswith(POST_ONLY_SUFFIXES) else (403, 404)
             post = client.post(path, HOSTILE_POST)
+            # The same as htmx sends it from a page (a panel's form, a dialog).
+            htmx = {"HX-Request": "true", "HX-Target": "form"}
+            htmx_post = client.post(path, HOSTILE_POST, headers=htmx)
             if has_record:
                 if get.status_code not in allowed:
                     problems.append(f"GET {path}: {get.status_code}, not 403/404")
-                if post.status_code not in (403, 404):
-                    problems.append(f"POST {path}: {post.status_code}, not 403/404")
+                for response in (post, htmx_post):
+                    if response.status_code not in (403, 404):
+                        problems.append(f"POST {path}: {response.status_code}, not 403/404")
             else:  # a new record (or a proposal of one): never one of B's, never stored
                 leaks(get, f"GET {path}")
                 if database_state() != before:

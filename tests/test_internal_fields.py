@@ -109,6 +109,17 @@ def test_the_owner_and_review_queue_filters_are_the_secretariat_s(
 
 
 @pytest.mark.parametrize("reader", ROLES, indirect=True)
+def test_no_sorting_by_an_internal_field(reader, staff_client, engagement, monkeypatch):
+    from partnerships.filtersets import EngagementFilterSet
+
+    monkeypatch.setitem(EngagementFilterSet.sort_fields, "owner", "owner__last_name")
+    EngagementFactory(title="Another", owner=None)
+    for client, sorted_by_owner in ((reader, False), (staff_client, True)):
+        response = client.get("/engagements/", {"sort": "owner"})
+        assert (response.context["filter"].current_sort == "owner") is sorted_by_owner
+
+
+@pytest.mark.parametrize("reader", ROLES, indirect=True)
 def test_record_pages_show_no_internal_field(reader, staff_client, engagement, member):
     contact = ContactFactory(notes=NOTE)
     pages = [

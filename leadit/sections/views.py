@@ -166,6 +166,13 @@ class TrackerFilterSet(django_filters.FilterSet):
         if not self.sees_internal:
             for name in self.internal_filters:
                 self.filters.pop(name, None)
+            # Nor may they sort by an internal field: the order would tell what it holds.
+            internal = declaration_for(self._meta.model).internal
+            self.sort_fields = {
+                key: field
+                for key, field in self.sort_fields.items()
+                if field.split("__")[0] not in internal
+            }
 
     # Filters whose choices come from a callable, with the table they come from (the cached
     # options follow its changes).
