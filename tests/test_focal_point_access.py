@@ -5,7 +5,8 @@ carries none of the Secretariat's internal fields: B's notes and the owner of B'
 marked "zqint", and no page, fragment, export, lookup or History tab may show that mark.
 
 The walk asks the resolver, so URLs added later are covered by themselves: a URL whose name ends
-in a write suffix (test_access.WRITE_SUFFIXES) or in "propose" is a write.
+in a write suffix (test_access.WRITE_SUFFIXES), or has "propos" in it (propose, a proposal's
+accept or reject), is a write.
 """
 
 import io
@@ -75,7 +76,9 @@ HTMX_TARGETS = ("results", "review", "stuck", "financing", "stage", "form")
 
 
 def is_write(name: str) -> bool:
-    return name.endswith(WRITE_SUFFIXES) or name.endswith("propose")
+    """Writes, and everything of proposals (propose, accept, reject...): over another's record
+    403 or 404; without a record (a new one, a queue), nothing of another's stored or shown."""
+    return name.endswith(WRITE_SUFFIXES) or "propos" in name
 
 
 def records_of(pk: int, name: str, officer) -> None:
