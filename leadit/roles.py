@@ -40,6 +40,24 @@ def sync_roles(apps, schema_editor=None) -> None:
     focal_point.permissions.add(*tracker.filter(codename__startswith="view_"))
 
 
+def grant_see_internal(apps, schema_editor=None) -> None:
+    """Secretariat staff see their internal fields and lists (notes, owners of next steps,
+    Needs attention, the review queue); viewers and focal points do not
+    (leadit.sections.internal)."""
+    from django.contrib.auth.management import create_permissions
+
+    config = apps.get_app_config("sections")
+    config.models_module = True
+    create_permissions(config, apps=apps, verbosity=0)
+    config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    secretariat, _ = Group.objects.get_or_create(name=SECRETARIAT)
+    secretariat.permissions.add(
+        Permission.objects.get(content_type__app_label="sections", codename="see_internal")
+    )
+
+
 def grant_unlock(apps, schema_editor=None) -> None:
     """Secretariat staff may see and clear login lockouts (django-axes) in the admin."""
     from django.contrib.auth.management import create_permissions

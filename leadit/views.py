@@ -14,6 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from leadit.sections.fields import plausible_id
 from leadit.sections.history import latest_changes
+from leadit.sections.internal import sees_internal
 from leadit.sections.registry import viewname
 from leadit.sections.views import can, require_perm, requires, wants_fragment
 from leadit.sections.widgets import LOOKUPS, SHOWN, DateInput
@@ -42,19 +43,31 @@ def dashboard(request):
     months = (form.cleaned_data.get("stuck_months") if valid else None) or 12
     status = 200 if valid else 422
     can_verify = request.user.has_perm("partnerships.change_project")
+    # "Needs attention" (overdue next steps and their owners, the review queue of records not
+    # verified lately) is the Secretariat's own list (leadit.sections.internal).
+    internal = sees_internal(request.user)
     if wants_fragment(request, "stuck"):
         context = {"stuck": figures.stuck(Project.objects.order_by(), months)}
         template = "dashboard.html#stuck"
     elif wants_fragment(request, "review"):
+        if not internal:
+            raise PermissionDenied("The review queue is the Secretariat's own.")
         context = {"review": figures.review_queue(datetime.date.today())}
         template = "dashboard.html#review"
     else:
         # Figures kept current by the background worker: a visit never recomputes them.
         context = figures.current_dashboard()
+        if not internal:
+            context = {k: v for k, v in context.items() if k not in ("overdue", "review")}
         if months != figures.DEFAULT_STUCK_MONTHS:
             context["stuck"] = figures.stuck(Project.objects.order_by(), months)
         template = "dashboard.html"
-    context.update(stuck_choices=sorted({*STUCK_CHOICES, months}), can_verify=can_verify, form=form)
+    context.update(
+        stuck_choices=sorted({*STUCK_CHOICES, months}),
+        can_verify=can_verify,
+        sees_internal=internal,
+        form=form,
+    )
     return render(request, template, context, status=status)
 
 

@@ -50,7 +50,8 @@ class MemberFilterSet(TrackerFilterSet):
         empty_label="Current and former",
     )
 
-    search_fields = ("organisation__name", "organisation__short_name", "joined_at_event", "notes")
+    # The notes are searched too, for the Secretariat only (TrackerFilterSet.search).
+    search_fields = ("organisation__name", "organisation__short_name", "joined_at_event")
     sort_fields = {"name": "organisation__name", "kind": "kind", "joined_on": "joined_on"}
 
     class Meta:

@@ -208,7 +208,9 @@ class MemberQuerySet(SearchableQuerySet):
 class Member(Searchable, SourcedModel):
     """A LeadIT membership, with its history: joined and (perhaps) left."""
 
-    search_text_fields = ("joined_at_event", "notes")
+    # Not the notes: they are the Secretariat's own (members.declarations), and a search must
+    # not find a membership by what the reader may not see.
+    search_text_fields = ("joined_at_event",)
 
     class Kind(models.TextChoices):
         COUNTRY = "country", "Country"

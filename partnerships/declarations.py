@@ -102,7 +102,18 @@ PROJECT_ID_COLUMN = Column(
     help="The project's external id; an import finds the project by it first.",
 )
 
-ENGAGEMENT = declare(Engagement, derived=[PROJECT_ID_COLUMN])
+# The Secretariat's working notes on a record (`notes`) are internal, as is who follows an
+# engagement up (leadit.sections.internal). A stage change's and a tranche's `note` are not:
+# they say what the source reports about that step or that tranche, beside its source link.
+SECRETARIAT_NOTES = "the Secretariat's working notes (what to verify, whom to ask)"
+ENGAGEMENT = declare(
+    Engagement,
+    derived=[PROJECT_ID_COLUMN],
+    internal={
+        "owner": "the Secretariat officer following it up: the Secretariat's own planning",
+        "notes": SECRETARIAT_NOTES,
+    },
+)
 FINANCING = declare(
     Financing,
     derived=[
@@ -123,6 +134,7 @@ PARTNERSHIP = declare(
         "sectors": MANY_TO_MANY,
         "participants": "many-to-many with roles: edited as participants in the admin",
     },
+    internal={"notes": SECRETARIAT_NOTES},
 )
 ASSISTANCE = declare(Assistance, exclude={"supported_projects": MANY_TO_MANY})
 FORUM_ACTIVITY = declare(ForumActivity, exclude={"hosts": MANY_TO_MANY, "members": MANY_TO_MANY})

@@ -249,6 +249,8 @@ class EngagementFilterSet(TrackerFilterSet):
 
     search_fields = ("title", "provider__name", "recipient__name", "next_step")
     sort_fields = {"title": "title", "stage": "stage", "next_step_due": "next_step_due"}
+    # Who follows an engagement up is the Secretariat's own (partnerships.declarations).
+    internal_filters = (*TrackerFilterSet.internal_filters, "owner")
 
     class Meta:
         model = Engagement

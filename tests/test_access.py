@@ -28,19 +28,21 @@ WRITE_SUFFIXES = ("_create", "_update", "_delete", *POST_ONLY_SUFFIXES)
 OWN_SETTINGS = {"save_columns"}
 
 
-def site_urls(resolver=None, prefix="", namespace=""):
-    """(path, url name) of every URL pattern of the site (not the admin), with sample arguments."""
+def site_urls(resolver=None, prefix="", namespace="", args=None):
+    """(path, url name) of every URL pattern of the site (not the admin), with sample arguments
+    (`args`: {pattern: value}, SAMPLE_ARGS by default)."""
     resolver = resolver or get_resolver()
+    args = SAMPLE_ARGS if args is None else args
     for entry in resolver.url_patterns:
         route = str(entry.pattern)
         if isinstance(entry, URLResolver):
             if route.startswith("admin/"):
                 continue
             space = f"{entry.namespace}:" if entry.namespace else namespace
-            yield from site_urls(entry, prefix + route, space)
+            yield from site_urls(entry, prefix + route, space, args)
         elif isinstance(entry, URLPattern):
             path = "/" + prefix + route
-            for pattern, value in SAMPLE_ARGS.items():
+            for pattern, value in args.items():
                 path = path.replace(pattern, value)
             yield path, f"{namespace}{entry.name}"
 
@@ -198,6 +200,7 @@ def test_secretariat_group_can_do_everything_on_every_tracker_model():
         "delete_accessattempt",
         "view_accesslog",
         "see_all_exports",  # everyone's background exports
+        "see_internal",  # the Secretariat's internal fields and lists
     }
 
 

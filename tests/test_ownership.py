@@ -40,3 +40,27 @@ def test_a_focal_point_owns_their_organisations_records_only(make_focal_point, v
     # Nobody else owns anything.
     assert not owned(Project, viewer_user).exists()
     assert not is_theirs(viewer_user, our_project)
+
+
+def test_nothing_else_is_theirs(make_focal_point):
+    """The issue's "Nothing else": not financing others give to their project, not assistance
+    they only implement, not forum activities they host, not their subsidiaries' records."""
+    from partnerships.models import Assistance, ForumActivity
+
+    from .factories import AssistanceFactory, ForumActivityFactory
+
+    ours, other = OrganisationFactory(), OrganisationFactory()
+    user = make_focal_point(ours)
+    project = ProjectFactory(sponsor=ours)
+    FinancingFactory(project=project, provider=other)
+    AssistanceFactory(provider=other, implementer=ours)
+    provided = AssistanceFactory(provider=ours)
+    ForumActivityFactory().hosts.add(ours)
+    subsidiary = OrganisationFactory(parent=ours)
+    ProjectFactory(sponsor=subsidiary)
+
+    assert list(owned(Project, user)) == [project]
+    assert not owned(Financing, user).exists()
+    assert list(owned(Assistance, user)) == [provided]
+    assert not owned(ForumActivity, user).exists()
+    assert list(owned(Organisation, user)) == [ours]

@@ -51,3 +51,26 @@ def test_every_page_fits_the_budget_and_does_not_grow_with_the_data(staff_client
     assert bigger == demo, {k: (demo[k], bigger[k]) for k in demo if demo[k] != bigger[k]}
     over = {name: count for name, count in bigger.items() if count > BUDGET}
     assert not over, over
+
+
+@pytest.mark.django_db
+def test_a_focal_point_s_pages_fit_the_budget(make_focal_point):
+    """What a focal point reads (every page but the edit forms, which they may not open) costs
+    no more than the budget: hiding internal fields asks the permissions already read."""
+    from django.test import Client
+
+    from members.models import Organisation
+
+    call_command("loaddata", "leadit", verbosity=0)
+    client = Client()
+    client.force_login(make_focal_point(Organisation.objects.get(name="Salzgitter AG")))
+    counts = {}
+    for name, (url, headers) in pages().items():
+        if name.endswith("edit form"):
+            continue
+        assert client.get(url, headers=headers).status_code == 200, url
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url, headers=headers)
+        counts[name] = len(queries)
+    over = {name: count for name, count in counts.items() if count > BUDGET}
+    assert not over, over

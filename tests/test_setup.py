@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from leadit.sections.ownership import owned
 from members.models import Member
 from partnerships.models import (
     Assistance,
@@ -119,7 +120,7 @@ def test_the_demo_builder_makes_the_committed_fixture(tmp_path):
 
 
 @pytest.mark.django_db
-def test_setup_demo_is_idempotent_and_makes_both_users(django_user_model, settings):
+def test_setup_demo_is_idempotent_and_makes_the_demo_users(django_user_model, settings):
     settings.DEBUG = True
     out = io.StringIO()
     call_command("setup_demo", stdout=out)
@@ -131,6 +132,16 @@ def test_setup_demo_is_idempotent_and_makes_both_users(django_user_model, settin
     assert secretariat.is_staff and secretariat.has_perm("partnerships.change_project")
     assert not viewer.is_staff and not viewer.has_perm("partnerships.change_project")
     assert viewer.has_perm("partnerships.view_project")
+    # The focal point reads like a viewer and speaks for a member company with projects.
+    focal = django_user_model.objects.get(username="focalpoint")
+    assert focal.check_password("leadit-demo") and not focal.is_staff
+    assert focal.has_perm("partnerships.view_project")
+    assert not focal.has_perm("partnerships.change_project")
+    assert not focal.has_perm("sections.see_internal")
+    assert [o.name for o in focal.focal_point.organisations.all()] == ["Salzgitter AG"]
+    assert owned(Project, focal).count() >= 2
+    assert secretariat.has_perm("sections.see_internal")
+    assert not viewer.has_perm("sections.see_internal")
     # every demo record has a first version, so later edits show what they changed
     assert Project.history.filter(history_type="+").count() == Project.objects.count()
     assert Member.history.count() == Member.objects.count()

@@ -49,6 +49,9 @@ class Column:
     annotations: dict = field(default_factory=dict, compare=False, hash=False)
     places: int = 0  # decimals of a number
     help: str = ""  # what the column means (docs, the Excel "About" sheet)
+    # The Secretariat's own (notes, who follows up): shown only to those who see internal
+    # fields (leadit.sections.internal), in tables, record pages and exports alike.
+    internal: bool = False
 
     def __post_init__(self):
         if not self.name:
@@ -159,6 +162,7 @@ class Declaration:
     overrides: {field name: Column attributes to change (label, kind...)}.
     derived: extra columns computed from the record (never imported).
     first: fields that lead, before the others in the model's order (what identifies a record).
+    internal: {field name: why only the Secretariat reads it} (leadit.sections.internal).
     """
 
     def __init__(
@@ -170,9 +174,11 @@ class Declaration:
         overrides: dict[str, dict] | None = None,
         derived: list[Column] = (),
         first: tuple[str, ...] = (),
+        internal: dict[str, str] | None = None,
     ):
         self.model = model
         self.exclude = dict(exclude or {})
+        self.internal = dict(internal or {})
         self.export_only = dict(export_only or {})
         overrides = overrides or {}
         columns = [Column("pk", "ID", name="id", help="The tracker's own number for the record.")]
@@ -188,9 +194,19 @@ class Declaration:
             extra = dict(overrides.get(name, {}))
             if name in self.export_only:
                 extra["importable"] = False
+            if name in self.internal:
+                extra["internal"] = True
             columns.append(column_for(model_field, **extra))
         self.columns = columns + list(derived)
         self.by_name = {column.name: column for column in self.columns}
+
+    def columns_for(self, user) -> list[Column]:
+        """The columns this user may read: all of them, or all but the internal ones."""
+        from .internal import sees_internal
+
+        if sees_internal(user):
+            return self.columns
+        return [column for column in self.columns if not column.internal]
 
     @property
     def importable(self) -> list[Column]:
@@ -270,12 +286,14 @@ class Declaration:
             for name in missing:
                 setattr(obj, name, values.get(name))
 
-    def facts(self, obj, exclude=()) -> list[tuple[str, object]]:
-        """(heading, value as HTML) for a record page; related records and URLs linked."""
+    def facts(self, obj, exclude=(), user=None) -> list[tuple[str, object]]:
+        """(heading, value as HTML) for a record page; related records and URLs linked. With
+        a user, only the columns they may read."""
         self.annotate_one(obj)
+        columns = self.columns if user is None else self.columns_for(user)
         return [
             (column.header, column.format(obj, "html", link=True))
-            for column in self.columns
+            for column in columns
             if column.name != "id" and column.name not in exclude
         ]
 

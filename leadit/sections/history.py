@@ -58,11 +58,25 @@ def label_values(model, changes: list[dict]) -> None:
                 change[side] = dict(field.flatchoices).get(value, value)
 
 
-def record_history(obj) -> list[dict]:
-    """Every version of `obj`, newest first, each with its changed fields; with the changes of
-    the records listed in the model's `history_parts` (reverse relations, e.g. a project's
-    financing tranches), each labelled with the part it concerns."""
-    entries = _versions(type(obj), obj.history.select_related("history_user"))
+def hidden_fields(model, user) -> frozenset[str]:
+    """The fields of `model` whose changes the user may not read: its internal ones (their
+    declaration says which, leadit.sections.internal), unless the user sees them."""
+    from .columns import declaration_for
+    from .internal import sees_internal
+
+    if user is None or sees_internal(user):
+        return frozenset()
+    return frozenset(declaration_for(model).internal)
+
+
+def record_history(obj, user=None) -> list[dict]:
+    """Every version of `obj`, newest first, each with its changed fields (those the user may
+    read); with the changes of the records listed in the model's `history_parts` (reverse
+    relations, e.g. a project's financing tranches), each labelled with the part it concerns."""
+    model = type(obj)
+    entries = _versions(
+        model, obj.history.select_related("history_user"), hidden=hidden_fields(model, user)
+    )
     for relation in getattr(type(obj), "history_parts", ()):
         field = obj._meta.get_field(relation)
         part = field.related_model
@@ -74,7 +88,12 @@ def record_history(obj) -> list[dict]:
             if f.is_relation
             and f.name not in (field.field.name, "history_user", "history_relation")
         ]
-        parts = _versions(part, history.select_related("history_user", *related), key="id")
+        parts = _versions(
+            part,
+            history.select_related("history_user", *related),
+            key="id",
+            hidden=hidden_fields(part, user),
+        )
         for entry in parts:
             entry["part"] = f"{capfirst(part._meta.verbose_name)}: {_name(part, entry['version'])}"
         entries.extend(parts)
@@ -90,7 +109,7 @@ def _name(model, version) -> str:
         return f"#{version.id}"
 
 
-def _versions(model, history, key=None) -> list[dict]:
+def _versions(model, history, key=None, hidden=frozenset()) -> list[dict]:
     """Entries for the historical rows of `model` (of one record, or of several told apart by
     `key`), newest first, each compared with the version before it."""
     versions = list(history.order_by("-history_date", "-history_id"))
@@ -103,12 +122,15 @@ def _versions(model, history, key=None) -> list[dict]:
     for newer in versions:
         older = newer._older
         changes = field_changes(model, newer, older)
-        all_changes.extend(changes)
+        # Changes of internal fields are left out for a reader who may not see them.
+        visible = [change for change in changes if change["field"].name not in hidden]
+        all_changes.extend(visible)
         entries.append(
             {
                 "version": newer,
                 "action": ACTIONS.get(newer.history_type, "?"),
-                "changes": changes,
+                "changes": visible,
+                "internal_only": bool(changes) and not visible,
                 # An edit with no earlier version kept (a record loaded in bulk).
                 "no_baseline": older is None and newer.history_type == "~",
             }

@@ -122,6 +122,8 @@ class ColumnChoice(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "list_name"], name="one_column_choice_per_list")
         ]
+        # The sections app's one permission lives on its one model (leadit.sections.internal).
+        permissions = [("see_internal", "Can see the Secretariat's internal fields and lists")]
 
     def __str__(self) -> str:
         return f"{self.user}: {self.list_name}"

@@ -14,7 +14,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.urls import NoReverseMatch, resolve, reverse
 from django.utils import timezone
@@ -33,6 +33,7 @@ from .columns import declaration_for
 from .csvstream import neutralise, stream_csv
 from .excel import export_filename, xlsx_response
 from .fields import EMPTY_IN_FILTERS, label_empty_choices
+from .internal import sees_internal
 from .models import ColumnChoice, not_verified
 from .panels import panels_for
 from .registry import section_of, url_of, viewname
@@ -153,6 +154,26 @@ class TrackerFilterSet(django_filters.FilterSet):
 
     search_fields: tuple[str, ...] = ()
     sort_fields: dict[str, str] = {}
+    # Filters on the Secretariat's internal fields or lists (the review queue of records not
+    # verified lately, an engagement's owner): only for users who see them
+    # (leadit.sections.internal); for others they are not offered and their parameters are
+    # ignored, so a filter cannot tell what an internal field holds.
+    internal_filters: tuple[str, ...] = ("unverified_months",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sees_internal = sees_internal(getattr(self.request, "user", None))
+        if not self.sees_internal:
+            for name in self.internal_filters:
+                self.filters.pop(name, None)
+            # Nor may they sort by an internal field: the order would tell what it holds.
+            internal = declaration_for(self._meta.model).internal
+            self.sort_fields = {
+                key: field
+                for key, field in self.sort_fields.items()
+                if field.split("__")[0] not in internal
+            }
+
     # Filters whose choices come from a callable, with the table they come from (the cached
     # options follow its changes).
     choice_models: dict = {}
@@ -183,8 +204,14 @@ class TrackerFilterSet(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         """Any search field contains the text, whatever its accents and case (see
-        leadit.sections.search)."""
-        return queryset.filter(text_search(queryset.model, self.search_fields, value))
+        leadit.sections.search). The stored search text holds no internal field, so nobody
+        finds a record by what they may not read; those who see internal fields also search
+        the record's own internal text (case-blind, not accent-blind: it has no folded copy)."""
+        query = text_search(queryset.model, self.search_fields, value)
+        if self.sees_internal:
+            for field in internal_text_fields(queryset.model):
+                query |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(query)
 
     def filter_unverified(self, queryset, name, value):
         """Never verified, or not for `value` months: the review queue of each section."""
@@ -254,6 +281,16 @@ class TrackerFilterSet(django_filters.FilterSet):
         return value
 
 
+def internal_text_fields(model) -> list[str]:
+    """The model's own internal text fields (notes), from its declaration."""
+    declaration = declaration_for(model)
+    return [
+        column.name
+        for column in declaration.columns
+        if column.internal and column.kind in ("text", "longtext") and "." not in column.key
+    ]
+
+
 class FilteredListView(PermissionMixin, FilterView):
     """A filterable, sortable, paginated list; the `results` partial alone for htmx."""
 
@@ -307,7 +344,7 @@ class FilteredListView(PermissionMixin, FilterView):
     def export_response(self, queryset):
         """Every filtered row, every declared column (not only the table's), as CSV or Excel."""
         declaration = declaration_for(self.model)
-        columns = declaration.columns
+        columns = declaration.columns_for(self.request.user)  # internal ones for the Secretariat
         rows = declaration.export_queryset(queryset).iterator(chunk_size=2000)
         name = self.export_name or self.model._meta.model_name
         if self.export == "xlsx":
@@ -367,11 +404,14 @@ class FilteredListView(PermissionMixin, FilterView):
         parameter, any declared column; the first, which links to the record, always stays)."""
         chosen = self.request.GET.getlist("columns")
         declaration = declaration_for(self.model)
-        own = {column.name: column for column in self.columns}
-        if not chosen or not self.columns:
-            return self.columns
-        first = self.columns[0]
-        known = [n for n in dict.fromkeys(chosen) if n in declaration.by_name]
+        readable = {column.name for column in declaration.columns_for(self.request.user)}
+        # The Secretariat's internal columns (an engagement's owner) only for those who see them.
+        columns = [c for c in self.columns if not c.internal or c.name in readable]
+        own = {column.name: column for column in columns}
+        if not chosen or not columns:
+            return columns
+        first = columns[0]
+        known = [n for n in dict.fromkeys(chosen) if n in readable]
         names = [n for n in known if n not in ("id", first.name)]
         return [first] + [own.get(name) or declaration[name] for name in names]
 
@@ -379,7 +419,7 @@ class FilteredListView(PermissionMixin, FilterView):
         shown = {column.name for column in self.table_columns}
         return [
             {"name": column.name, "label": column.header, "shown": column.name in shown}
-            for column in declaration_for(self.model).columns
+            for column in declaration_for(self.model).columns_for(self.request.user)
             if column.name != "id" and column.name != self.columns[0].name
         ]
 
@@ -540,9 +580,10 @@ def sort_url(query: QueryDict, key: str, current: str) -> str:
     return "?" + urlencode(sorted(params.lists()), doseq=True)
 
 
-def record_facts(obj, exclude=()) -> list[tuple[str, object]]:
-    """(heading, display value) for each declared column of a record, links made safe."""
-    return declaration_for(type(obj)).facts(obj, exclude)
+def record_facts(obj, exclude=(), user=None) -> list[tuple[str, object]]:
+    """(heading, display value) for each declared column of a record the user may read, links
+    made safe."""
+    return declaration_for(type(obj)).facts(obj, exclude, user)
 
 
 class RecordDetailView(PermissionMixin, DetailView):
@@ -567,7 +608,7 @@ class RecordDetailView(PermissionMixin, DetailView):
             return url_of(self.model, view, self.object.pk)
 
         context.update(
-            facts=record_facts(self.object, self.facts_exclude),
+            facts=record_facts(self.object, self.facts_exclude, user),
             # What other apps contribute to this kind of record page (leadit.sections.panels).
             panels=panels_for(self.object, user),
             edit_url=url("update", "change"),
@@ -591,7 +632,7 @@ class RecordHistoryView(PermissionMixin, DetailView):
         context = super().get_context_data(**kwargs)
         meta = self.model._meta
         context.update(
-            entries=record_history(self.object),
+            entries=record_history(self.object, self.request.user),
             verbose_name=meta.verbose_name,
             verbose_name_plural=meta.verbose_name_plural,
             list_url=url_of(self.model, "list"),

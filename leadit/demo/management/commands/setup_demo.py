@@ -6,15 +6,19 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from leadit.roles import SECRETARIAT, VIEWER
-from members.models import Organisation
+from leadit.roles import FOCAL_POINT, SECRETARIAT, VIEWER
+from members.models import FocalPoint, Organisation
 
 DEMO_PASSWORD = "leadit-demo"
 DEMO_USERS = [
     # username, group, is_staff, full name
     ("secretariat", SECRETARIAT, True, "Sam Secretariat"),
     ("viewer", VIEWER, False, "Vera Viewer"),
+    ("focalpoint", FOCAL_POINT, False, "Frida Focal"),
 ]
+# The organisations a demo focal point speaks for: Salzgitter AG, a member steel company that
+# sponsors two projects of the demo data.
+FOCAL_POINT_ORGANISATIONS = {"focalpoint": ["Salzgitter AG"]}
 
 
 class Command(BaseCommand):
@@ -38,6 +42,12 @@ class Command(BaseCommand):
             user.set_password(DEMO_PASSWORD)
             user.save()
             user.groups.set([Group.objects.get(name=group)])
+            if username in FOCAL_POINT_ORGANISATIONS:
+                names = FOCAL_POINT_ORGANISATIONS[username]
+                focal_point, _ = FocalPoint.objects.get_or_create(user=user)
+                focal_point.organisations.set(Organisation.objects.filter(name__in=names))
         self.stdout.write(
-            f"Demo users: secretariat (edits) and viewer (reads only), password '{DEMO_PASSWORD}'."
+            "Demo users: secretariat (edits), viewer (reads only) and focalpoint (reads, speaks "
+            f"for {', '.join(FOCAL_POINT_ORGANISATIONS['focalpoint'])}), "
+            f"password '{DEMO_PASSWORD}'."
         )
