@@ -1,15 +1,14 @@
-"""The admin of focal points: inviting goes through the site's form (one way to make the
-account and send the mail), editing here covers their organisations, and an action sends the
-invitation again."""
+"""The admin of focal points: "Add" invites (the site's checks, leadit.accounts.invitations
+makes the account and sends the mail), editing covers their organisations, and an action sends
+the invitation again."""
 
 from django.contrib import admin, messages
-from django.http import HttpResponseRedirect
-from django.urls import reverse
 
 from leadit.sections.admin import TrackerAdmin
 from members.models import FocalPoint
 
 from .accounts import invitations
+from .accounts.forms import AdminInviteForm
 
 
 @admin.register(FocalPoint)
@@ -35,11 +34,37 @@ class FocalPointAdmin(TrackerAdmin):
     def last_login(self, obj):
         return obj.user.last_login
 
-    def add_view(self, request, form_url="", extra_context=None):
-        """The site's invitation form: name, address, organisations, and the mail."""
-        if not self.has_add_permission(request):
-            return super().add_view(request, form_url, extra_context)  # its own refusal
-        return HttpResponseRedirect(reverse("accounts:focalpoint_create"))
+    # "Add" invites: name, address and organisations; the account and the mail follow.
+    def get_fields(self, request, obj=None):
+        return ("name", "email", "organisations") if obj is None else self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.readonly_fields
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = AdminInviteForm
+        return super().get_form(request, obj, **kwargs)
+
+    def save_form(self, request, form, change):
+        if change:
+            return super().save_form(request, form, change)
+        data = form.cleaned_data
+        return invitations.invite(
+            name=data["name"],
+            email=data["email"],
+            organisations=data["organisations"],
+            by=request.user,
+            site=invitations.site_of(request),
+        )
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)  # invite() saved a new one
+
+    def save_related(self, request, form, formsets, change):
+        if change:
+            super().save_related(request, form, formsets, change)  # invite() set them
 
     @admin.action(description="Send the invitation (again)", permissions=["change"])
     def send_invitation(self, request, queryset):

@@ -10,6 +10,3 @@ class LeaditConfig(AppConfig):
             checks,  # noqa: F401  (registers the deploy checks)
             sessions,  # noqa: F401  (connects the login signal)
         )
-        from .accounts import panels
-
-        panels.register()  # focal points on organisation and member pages

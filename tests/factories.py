@@ -4,7 +4,7 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
-from members.models import Contact, CountryProfile, Member, Organisation, Sector
+from members.models import Contact, CountryProfile, FocalPoint, Member, Organisation, Sector
 from partnerships.models import (
     Assistance,
     Engagement,
@@ -63,6 +63,30 @@ class ContactFactory(DjangoModelFactory):
 
     organisation = factory.SubFactory(OrganisationFactory)
     name = factory.Sequence(lambda n: f"Contact {n}")
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = "auth.User"
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+
+
+class FocalPointFactory(DjangoModelFactory):
+    """A focal point (members.FocalPoint) of one organisation; no role group (see the
+    make_focal_point fixture for a user who logs in as one)."""
+
+    class Meta:
+        model = FocalPoint
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def organisations(self, create, extracted, **kwargs):
+        if create:
+            self.organisations.set(extracted or [OrganisationFactory()])
 
 
 class TechnologyFactory(DjangoModelFactory):

@@ -383,32 +383,62 @@ def test_html_in_a_name_is_escaped_in_the_mail_and_the_pages(staff_client, compa
     )
     body = mail.outbox[0].body
     assert "<script>" not in body and "&lt;script&gt;" in body
-    for page in ("/focal-points/", company.get_absolute_url()):
+    edit = f"/focal-points/{FocalPoint.objects.get().pk}/edit/"
+    for page in ("/focal-points/", edit):
         html = staff_client.get(page).content.decode()
         assert "<script>alert(1)" not in html, page
         assert "&lt;script&gt;alert(1)&lt;/script&gt; &lt;b&gt;Fiona&lt;/b&gt;" in html, page
 
 
-def test_the_organisation_page_shows_its_focal_points_to_the_secretariat(
+def test_an_organisation_s_page_leads_the_secretariat_to_its_focal_points(
     staff_client, viewer_client, make_focal_point, company
 ):
-    make_focal_point(company, username="fiona").first_name = "Fiona"
-    url = company.get_absolute_url()
-    html = staff_client.get(url).content.decode()
-    assert "Focal points with an account" in html and "fiona" in html
-    assert "Invite a focal point" in html
-    member_page = staff_client.get(company.membership.get_absolute_url()).content.decode()
-    assert "Focal points with an account" in member_page
-    assert "Focal points with an account" not in viewer_client.get(url).content.decode()
+    make_focal_point(company, username="fiona")
+    make_focal_point(OrganisationFactory(), username="other-org-s")
+    for url in (company.get_absolute_url(), company.membership.get_absolute_url()):
+        html = staff_client.get(url).content.decode()
+        listing = f'href="/focal-points/?organisation={company.pk}"'
+        assert listing in html, url
+        assert f'href="/focal-points/invite/?organisations={company.pk}"' in html, url
+        assert "/focal-points/" not in viewer_client.get(url).content.decode()
+    html = staff_client.get("/focal-points/", {"organisation": company.pk}).content.decode()
+    assert "fiona" in html and "other-org-s" not in html
+    assert "Focal points of Acme Steel" in html
+    form = staff_client.get("/focal-points/invite/", {"organisations": [company.pk, "x"]})
+    assert form.context["form"]["organisations"].value() == [str(company.pk)]
+    assert "Acme Steel" in form.content.decode()  # the selected option
 
 
-def test_the_admin_invites_through_the_site_and_sends_again(
+@pytest.mark.parametrize("value", ["x", "-1", "99999999999999999999999", "999999"])
+def test_a_bad_organisation_in_the_list_s_address_is_a_clear_422(staff_client, value):
+    response = staff_client.get("/focal-points/", {"organisation": value})
+    assert response.status_code == 422
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_the_admin_invites_and_sends_again(
     staff_client, secretariat_user, make_focal_point, company
 ):
     secretariat_user.is_staff = True
     secretariat_user.save()
-    response = staff_client.get("/admin/members/focalpoint/add/")
-    assert response.status_code == 302 and response["Location"] == "/focal-points/invite/"
+    assert 'name="email"' in staff_client.get("/admin/members/focalpoint/add/").content.decode()
+    with committed():
+        response = staff_client.post(
+            "/admin/members/focalpoint/add/",
+            {"name": "<i>Gil</i>", "email": "Gil@Bank.example", "organisations": [company.pk]},
+        )
+    run_queued_tasks()
+    assert response.status_code == 302
+    invited = FocalPoint.objects.get(user__email="gil@bank.example")
+    assert invited.invited_by == secretariat_user
+    assert list(invited.organisations.all()) == [company]
+    assert list(invited.user.groups.values_list("name", flat=True)) == [FOCAL_POINT]
+    assert link_in(mail.outbox.pop()).startswith("/accounts/welcome/")
+    refused = staff_client.post(
+        "/admin/members/focalpoint/add/",
+        {"name": "Gil", "email": "gil@bank.example", "organisations": [company.pk]},
+    )
+    assert refused.status_code == 200 and "already a focal point" in refused.content.decode()
     user = make_focal_point(company)
     user.email = "fiona@acme.example"
     user.save()

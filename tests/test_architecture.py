@@ -71,12 +71,10 @@ def test_no_template_comment_spans_lines():
 
 
 def test_registering_the_panels_again_does_not_show_them_twice():
-    from leadit.accounts import panels as accounts_panels
     from leadit.sections.panels import _PANELS
     from members.models import Member
     from partnerships import panels
 
     before = len(_PANELS[Member])
     panels.register()  # what a second ready() would do
-    accounts_panels.register()
-    assert len(_PANELS[Member]) == before == 5  # partnerships' four, leadit's focal points
+    assert len(_PANELS[Member]) == before == 4

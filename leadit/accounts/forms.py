@@ -1,11 +1,12 @@
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.cache import cache
 
 from leadit.mail import send_later
 from leadit.people import person_name
-from leadit.sections.fields import ModelMultipleChoiceField
+from leadit.sections.fields import ModelChoiceField, ModelMultipleChoiceField
 from leadit.sections.models import refuse_xml_forbidden
 from leadit.sections.widgets import SearchableSelectMultiple
 from members.models import FocalPoint, Organisation
@@ -71,32 +72,48 @@ class InviteForm(forms.Form):
         return " ".join(self.cleaned_data["name"].split())
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        accounts = list(accounts_with_email(email)[:2])
-        if len(accounts) > 1:
-            raise forms.ValidationError(
-                "Several accounts have this address; sort them out in the admin first."
-            )
-        if accounts:
-            account = accounts[0]
-            if FocalPoint.objects.filter(user=account).exists():
-                raise forms.ValidationError(
-                    "This address is already a focal point's: change their organisations, or "
-                    "send their invitation again, from the list of focal points."
-                )
-            if not reusable(account):
-                raise forms.ValidationError(
-                    "This address belongs to an account with another role (Secretariat, "
-                    "viewer or admin). A focal point needs an address of their own."
-                )
-        else:
-            from django.contrib.auth import get_user_model
+        return available_address(self.cleaned_data["email"])
 
-            if get_user_model()._default_manager.filter(username__iexact=email).exists():
-                raise forms.ValidationError(
-                    "Another account already uses this address as username."
-                )
-        return email
+
+def available_address(email: str) -> str:
+    """The address, normalised, if a new focal point may have it."""
+    email = email.strip().lower()
+    accounts = list(accounts_with_email(email)[:2])
+    if len(accounts) > 1:
+        raise forms.ValidationError(
+            "Several accounts have this address; sort them out in the admin first."
+        )
+    if accounts:
+        if FocalPoint.objects.filter(user=accounts[0]).exists():
+            raise forms.ValidationError(
+                "This address is already a focal point's: change their organisations, or "
+                "send their invitation again, from the list of focal points."
+            )
+        if not reusable(accounts[0]):
+            raise forms.ValidationError(
+                "This address belongs to an account with another role (Secretariat, "
+                "viewer or admin). A focal point needs an address of their own."
+            )
+    elif get_user_model()._default_manager.filter(username__iexact=email).exists():
+        raise forms.ValidationError("Another account has this address as its username.")
+    return email
+
+
+class AdminInviteForm(forms.ModelForm):
+    """The admin's "Add focal point": the invitation form's fields and checks (the admin
+    gives the organisations its own autocomplete)."""
+
+    name = InviteForm.base_fields["name"]
+    email = InviteForm.base_fields["email"]
+
+    class Meta:
+        model = FocalPoint
+        fields = ["organisations"]
+
+    clean_name = InviteForm.clean_name
+
+    def clean_email(self):
+        return available_address(self.cleaned_data["email"])
 
 
 class FocalPointForm(forms.ModelForm):
@@ -112,3 +129,7 @@ class FocalPointForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["loaded_version"].initial = self.instance.version
+
+
+class OrganisationFilter(forms.Form):
+    organisation = ModelChoiceField(queryset=Organisation.objects.all(), required=False)

@@ -14,11 +14,12 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from leadit.people import person_name
+from leadit.sections.fields import plausible_id
 from leadit.sections.views import requires
 from members.models import FocalPoint, Organisation
 
 from . import invitations
-from .forms import FocalPointForm, InviteForm, PasswordResetRequestForm
+from .forms import FocalPointForm, InviteForm, OrganisationFilter, PasswordResetRequestForm
 
 LIST_LABEL = "Focal points"
 
@@ -43,13 +44,22 @@ def state_of(focal_point, now) -> str:
 @requires("add", [FocalPoint])
 @require_GET
 def focal_point_list(request):
-    """Who speaks for which organisations, and where their account stands."""
+    """Who speaks for which organisations, and where their account stands; ?organisation=
+    those of one organisation (linked from its page)."""
     focal_points = FocalPoint.objects.select_related("user", "invited_by").prefetch_related(
         Prefetch("organisations", queryset=Organisation.objects.order_by("name"))
     )
+    chosen = OrganisationFilter(request.GET)
+    if not chosen.is_valid():
+        context = {"title": LIST_LABEL, "rows": [], "errors": chosen.errors}
+        return render(request, "accounts/focal_point_list.html", context, status=422)
+    organisation = chosen.cleaned_data["organisation"]
+    if organisation is not None:
+        focal_points = focal_points.filter(organisations=organisation)
     now = timezone.now()
     rows = [{"object": fp, "state": state_of(fp, now)} for fp in focal_points]
-    return render(request, "accounts/focal_point_list.html", {"title": LIST_LABEL, "rows": rows})
+    context = {"title": LIST_LABEL, "rows": rows, "organisation": organisation}
+    return render(request, "accounts/focal_point_list.html", context)
 
 
 def form_page(request, form, *, title, submit_label, object=None, status=200):
@@ -75,7 +85,11 @@ def focal_point_invite(request):
     link that sets one."""
     title, label = "Invite a focal point", "Send the invitation"
     if request.method != "POST":
-        return form_page(request, InviteForm(), title=title, submit_label=label)
+        # From an organisation's page: that organisation already chosen.
+        initial = {
+            "organisations": [v for v in request.GET.getlist("organisations") if plausible_id(v)]
+        }
+        return form_page(request, InviteForm(initial=initial), title=title, submit_label=label)
     form = InviteForm(request.POST)
     if not form.is_valid():
         return form_page(request, form, title=title, submit_label=label, status=422)
