@@ -320,6 +320,7 @@ def test_inviting_checks_csrf(secretariat_user, company):
     [
         ({"email": "not-an-address"}, "email", "Enter a valid email address."),
         ({"email": "a@b.c\r\nBcc: x@evil.example"}, "email", "Enter a valid email address."),
+        ({"email": "a" * 140 + "@example.org"}, "email", "at most 150 characters"),
         ({"name": ""}, "name", "This field is required."),
         ({"name": "Fi\x00ona"}, "name", "Null characters are not allowed."),
         ({"name": "Fi\x0bona"}, "name", "invisible control character"),
@@ -356,6 +357,37 @@ def test_an_account_with_another_role_is_not_taken_over(staff_client, viewer_use
     assert "another role" in response.content.decode()
     assert not FocalPoint.objects.exists()
     assert list(viewer_user.groups.values_list("name", flat=True)) == ["Viewer"]
+
+
+def test_a_deactivated_account_is_not_revived_by_an_invitation(
+    staff_client, django_user_model, company
+):
+    django_user_model.objects.create_user("old", email="old@acme.example", is_active=False)
+    data = {"name": "Old", "email": "old@acme.example", "organisations": [company.pk]}
+    response = invite(staff_client, **data)
+    assert response.status_code == 422
+    assert "deactivated account" in response.content.decode()
+    assert not FocalPoint.objects.exists()
+
+
+def test_the_list_of_focal_points_costs_the_same_queries_for_more_rows(staff_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .factories import FocalPointFactory, UserFactory
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert staff_client.get("/focal-points/").status_code == 200
+        return len(queries)
+
+    FocalPointFactory(invited_by=UserFactory())
+    few = count()
+    for _ in range(5):
+        FocalPointFactory(
+            invited_by=UserFactory(), organisations=[OrganisationFactory(), OrganisationFactory()]
+        )
+    assert count() == few <= 10
 
 
 def test_an_account_without_a_role_becomes_the_focal_point(

@@ -63,7 +63,7 @@ class InviteForm(forms.Form):
         max_length=150, validators=[refuse_xml_forbidden], help_text="As they sign their mail."
     )
     email = forms.EmailField(
-        max_length=254,
+        max_length=150,  # it becomes the username, which holds 150 characters
         help_text="The invitation goes here; it is also their username.",
     )
     organisations = organisations_field()
@@ -84,6 +84,11 @@ def available_address(email: str) -> str:
             "Several accounts have this address; sort them out in the admin first."
         )
     if accounts:
+        if not accounts[0].is_active:
+            raise forms.ValidationError(
+                "This address belongs to a deactivated account: reactivate it first (in the "
+                "admin, or on the list of focal points if it is one)."
+            )
         if FocalPoint.objects.filter(user=accounts[0]).exists():
             raise forms.ValidationError(
                 "This address is already a focal point's: change their organisations, or "

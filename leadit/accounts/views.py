@@ -4,13 +4,13 @@ invitation again, deactivate), and our wording of Django's password pages."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from leadit.people import person_name
@@ -80,6 +80,7 @@ def form_page(request, form, *, title, submit_label, object=None, status=200):
 
 
 @requires("add", [FocalPoint])
+@require_http_methods(["GET", "POST"])
 def focal_point_invite(request):
     """Name, address and organisations: an account without a password, and a mail with the
     link that sets one."""
@@ -93,9 +94,13 @@ def focal_point_invite(request):
     form = InviteForm(request.POST)
     if not form.is_valid():
         return form_page(request, form, title=title, submit_label=label, status=422)
-    focal_point = invitations.invite(
-        **form.cleaned_data, by=request.user, site=invitations.site_of(request)
-    )
+    try:
+        focal_point = invitations.invite(
+            **form.cleaned_data, by=request.user, site=invitations.site_of(request)
+        )
+    except IntegrityError:  # the same address invited at the same moment by a colleague
+        form.add_error("email", "This address has just been invited. Check the list.")
+        return form_page(request, form, title=title, submit_label=label, status=422)
     messages.success(
         request, f"Invitation sent to {person_name(focal_point.user)} ({focal_point.user.email})."
     )
@@ -103,6 +108,7 @@ def focal_point_invite(request):
 
 
 @requires("change", [FocalPoint])
+@require_http_methods(["GET", "POST"])
 def focal_point_update(request, pk):
     focal_point = get_object_or_404(FocalPoint.objects.select_related("user"), pk=pk)
     title, label = f"Organisations of {focal_point}", "Save changes"

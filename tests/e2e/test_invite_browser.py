@@ -18,9 +18,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Fiona's-own-password-2026"
 
 
-def test_the_secretariat_invites_a_focal_point_who_sets_a_password_and_logs_in(
-    page, browser, site
-):
+def test_the_secretariat_invites_a_focal_point_who_sets_a_password_and_logs_in(page, browser, site):
     violations = []
     page.on("console", lambda m: "Content Security Policy" in m.text and violations.append(m))
     company = Organisation.objects.filter(membership__isnull=False).order_by("name").first()
