@@ -211,6 +211,19 @@ def test_admin_needs_login(client):
     assert "login/?next=/admin/partnerships/project/" in response["Location"]
 
 
+@pytest.mark.parametrize("path", sorted(p for p in PUBLIC if p.startswith("/accounts/")))
+def test_the_password_pages_open_without_login(client, path):
+    """Someone who cannot log in asks for a reset link and follows it (or an invitation's)."""
+    response = client.get(path, follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain == [] or "/login/" not in response.redirect_chain[0][0]
+
+
+def test_the_public_pages_are_the_walk_s_own():
+    """Every address let through without login is one the resolver has: nothing else opened."""
+    assert site_paths() >= PUBLIC
+
+
 def test_login_page_is_a_real_page(client):
     response = client.get("/accounts/login/")
     assert response.status_code == 200
