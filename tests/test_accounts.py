@@ -226,6 +226,21 @@ def test_the_invitation_expires_after_a_few_days(staff_client, company):
     assert "Invitation expired" in staff_client.get("/focal-points/").content.decode()
 
 
+def test_an_invitation_the_mail_server_refused_shows_on_the_list(staff_client, company, settings):
+    settings.EMAIL_BACKEND = "tests.test_mail.FailingBackend"
+    settings.MAIL_ATTEMPTS = 1
+    invite(staff_client, name="Fiona", email="fiona@acme.example", organisations=[company.pk])
+    listing = staff_client.get("/focal-points/").content.decode()
+    assert "Invitation not delivered" in listing
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    focal_point = FocalPoint.objects.get()
+    with committed():
+        staff_client.post(f"/focal-points/{focal_point.pk}/invite-again/")
+    run_queued_tasks()
+    assert len(mail.outbox) == 1
+    assert "Invited, no password yet" in staff_client.get("/focal-points/").content.decode()
+
+
 def test_sending_the_invitation_again_ends_the_earlier_link(staff_client, company):
     invite(staff_client, name="Fiona", email="fiona@acme.example", organisations=[company.pk])
     first = link_in(mail.outbox[0])

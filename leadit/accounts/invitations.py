@@ -14,6 +14,7 @@ from leadit.roles import FOCAL_POINT
 from members.models import FocalPoint
 
 SUBJECT = "Your account on LeadIT Tracker"
+TEMPLATE = "accounts/mail/invitation.txt"
 
 
 def accounts_with_email(email: str):
@@ -72,7 +73,7 @@ def mail_invitation(focal_point: FocalPoint, site: dict) -> None:
     send_later(
         to=[user.email],
         subject=SUBJECT,
-        template="accounts/mail/invitation.txt",
+        template=TEMPLATE,
         context={
             "name": person_name(user),
             "username": user.get_username(),

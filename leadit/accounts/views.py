@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from leadit.jobs.models import UndeliveredMail
 from leadit.people import person_name
 from leadit.sections.fields import plausible_id
 from leadit.sections.views import requires
@@ -29,13 +30,16 @@ def to_list(request, url=None):
     return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
 
 
-def state_of(focal_point, now) -> str:
+def state_of(focal_point, now, undelivered) -> str:
     user = focal_point.user
     if not user.is_active:
         return "Deactivated"
     if user.has_usable_password():
         return "Password set"
     sent = focal_point.invited_at
+    failed = undelivered.get(user.email)
+    if sent and failed and failed >= sent:
+        return "Invitation not delivered: the mail server refused it"
     if sent and (now - sent).total_seconds() > settings.PASSWORD_RESET_TIMEOUT:
         return "Invitation expired"
     return "Invited, no password yet"
@@ -57,7 +61,13 @@ def focal_point_list(request):
     if organisation is not None:
         focal_points = focal_points.filter(organisations=organisation)
     now = timezone.now()
-    rows = [{"object": fp, "state": state_of(fp, now)} for fp in focal_points]
+    # Invitations the worker gave up sending (leadit.mail), newest failure per address.
+    undelivered = dict(
+        UndeliveredMail.objects.filter(template=invitations.TEMPLATE)
+        .order_by("failed_at")
+        .values_list("to", "failed_at")
+    )
+    rows = [{"object": fp, "state": state_of(fp, now, undelivered)} for fp in focal_points]
     context = {"title": LIST_LABEL, "rows": rows, "organisation": organisation}
     return render(request, "accounts/focal_point_list.html", context)
 
