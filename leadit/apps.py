@@ -6,4 +6,7 @@ class LeaditConfig(AppConfig):
     verbose_name = "LeadIT Tracker"
 
     def ready(self):
-        from . import sessions  # noqa: F401  (connects the login signal)
+        from . import (
+            checks,  # noqa: F401  (registers the deploy checks)
+            sessions,  # noqa: F401  (connects the login signal)
+        )

@@ -11,6 +11,8 @@ NAVIGATION = [
             ("Members", "members:member_list", "/members/"),
             ("Organisations", "members:organisation_list", "/organisations/"),
             ("Contacts", "members:contact_list", "/contacts/"),
+            # The Secretariat's only (the menu offers what a role may open).
+            ("Focal points", "accounts:focalpoint_list", "/focal-points/"),
             ("History", "history", "/history/"),
         ],
     ),

@@ -11,6 +11,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from leadit.email_settings import mail_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -122,6 +124,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# A password reset link, and an invitation's "set your password" link, work for this long
+# (seconds) and only once: a new password, or a login, ends them.
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * int(os.environ.get("DJANGO_PASSWORD_RESET_DAYS", "3"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -251,6 +256,14 @@ AXES_CLIENT_IP_CALLABLE = "leadit.lockouts.client_address"
 TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+
+# Mail (invitations, password resets, proposals): DJANGO_EMAIL_URL or DJANGO_EMAIL_HOST/...,
+# DJANGO_DEFAULT_FROM_EMAIL; the console in development when unset (leadit.email_settings).
+# Sent by the background worker (leadit.mail), retried, and recorded when it cannot be sent.
+globals().update(mail_settings(os.environ, debug=DEBUG))
+# How many times the worker tries a mail, and how long it waits before each new attempt.
+MAIL_ATTEMPTS = 4
+MAIL_RETRY_DELAYS = (60, 600, 3600)  # seconds: one minute, ten minutes, one hour
 
 # Logs to stdout, one JSON object a line, for the platform to collect.
 LOGGING = {

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from leadit.accounts import views as accounts
 from leadit.sections.views import save_columns
 
 from . import views
@@ -25,6 +26,20 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Password reset by email, and the invitation's "set your password" (leadit.accounts).
+    path("accounts/password/reset/", accounts.password_reset, name="password_reset"),
+    path("accounts/password/reset/sent/", accounts.password_reset_done, name="password_reset_done"),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        accounts.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/complete/",
+        accounts.password_reset_complete,
+        name="password_reset_complete",
+    ),
+    path("accounts/welcome/<uidb64>/<token>/", accounts.set_password, name="set_password"),
     path("lookup/<slug:name>/", views.lookup, name="lookup"),
     path("history/", views.history, name="history"),
     path("columns/", save_columns, name="save_columns"),
@@ -32,6 +47,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("", include("leadit.jobs.urls")),
+    path("", include("leadit.accounts.urls")),
     path("", include("members.urls")),
     path("", include("partnerships.urls")),
 ]

@@ -3,7 +3,7 @@ from django.contrib import admin
 from leadit.sections.admin import TrackerAdmin
 from leadit.sections.imports import SpreadsheetImportExport
 
-from .models import Contact, CountryProfile, FocalPoint, Member, Organisation, Sector
+from .models import Contact, CountryProfile, Member, Organisation, Sector
 from .resources import MemberResource, OrganisationResource
 
 
@@ -77,12 +77,3 @@ class ContactAdmin(TrackerAdmin):
     list_select_related = ("organisation",)
     search_fields = ("name", "email", "organisation__name")
     autocomplete_fields = ("organisation",)
-
-
-@admin.register(FocalPoint)
-class FocalPointAdmin(TrackerAdmin):
-    list_display = ("user", "invited_by", "invited_at")
-    list_select_related = ("user", "invited_by")
-    search_fields = ("user__username", "user__first_name", "user__last_name", "user__email")
-    autocomplete_fields = ("user", "organisations")
-    readonly_fields = ("invited_by", "invited_at")

@@ -16,6 +16,9 @@ def ensure_roles() -> None:
     secretariat.permissions.set(tracker)
     secretariat.permissions.add(Permission.objects.get(codename="see_all_exports"))
     secretariat.permissions.add(Permission.objects.get(codename="see_internal"))
+    secretariat.permissions.add(
+        *Permission.objects.filter(codename__in=["view_undeliveredmail", "delete_undeliveredmail"])
+    )
     viewer, _ = Group.objects.get_or_create(name=VIEWER)
     viewer.permissions.set(tracker.filter(codename__startswith="view_"))
     focal_point, _ = Group.objects.get_or_create(name=FOCAL_POINT)

@@ -2,7 +2,6 @@ import datetime
 from decimal import Decimal
 
 import factory
-from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory
 
 from members.models import Contact, CountryProfile, FocalPoint, Member, Organisation, Sector
@@ -58,16 +57,25 @@ class MemberFactory(DjangoModelFactory):
     joined_on = datetime.date(2019, 9, 23)
 
 
+class ContactFactory(DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Contact {n}")
+
+
 class UserFactory(DjangoModelFactory):
     class Meta:
-        model = get_user_model()
+        model = "auth.User"
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
 
 
 class FocalPointFactory(DjangoModelFactory):
-    """A focal point speaking for one new organisation (pass organisations=[...] for others)."""
+    """A focal point (members.FocalPoint) of one organisation; no role group (see the
+    make_focal_point fixture for a user who logs in as one)."""
 
     class Meta:
         model = FocalPoint
@@ -78,15 +86,7 @@ class FocalPointFactory(DjangoModelFactory):
     @factory.post_generation
     def organisations(self, create, extracted, **kwargs):
         if create:
-            self.organisations.set(extracted if extracted is not None else [OrganisationFactory()])
-
-
-class ContactFactory(DjangoModelFactory):
-    class Meta:
-        model = Contact
-
-    organisation = factory.SubFactory(OrganisationFactory)
-    name = factory.Sequence(lambda n: f"Contact {n}")
+            self.organisations.set(extracted or [OrganisationFactory()])
 
 
 class TechnologyFactory(DjangoModelFactory):

@@ -30,6 +30,11 @@ def page_types() -> dict[str, str]:
         "project-delete": project.get_absolute_url() + "delete/",
         "project-financing-new": project.get_absolute_url() + "financing/new/",
         "history": "/history/",
+        "focal-points": "/focal-points/",
+        "focal-point-invite": "/focal-points/invite/",
+        "password-reset": "/accounts/password/reset/",
+        "password-reset-sent": "/accounts/password/reset/sent/",
+        "password-reset-invalid-link": "/accounts/welcome/MQ/set-password/",
         "not-found": "/pipeline/999999/",
     }
     for section in sections.all_sections():

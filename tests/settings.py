@@ -16,3 +16,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 import tempfile  # noqa: E402
 
 MEDIA_ROOT = tempfile.mkdtemp(prefix="leadit-test-media-")
+
+# Mail stays in django.core.mail.outbox (Django's test runner would set it too; said here).
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

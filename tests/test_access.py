@@ -9,19 +9,43 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from leadit.roles import SECRETARIAT, TRACKER_APPS, VIEWER
 from leadit.sections.registry import viewname
+from members.models import FocalPoint
 from partnerships.models import Assistance, Financing, Project
 
 from . import sections
 from .factories import AssistanceFactory, FinancingFactory, MemberFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
-# The login page, the load balancer's probe, and the icon browsers ask for on their own.
-PUBLIC = {"/accounts/login/", "/healthz", "/favicon.ico"}
+# The login page, the load balancer's probe, and the icon browsers ask for on their own; and
+# the password pages of someone who cannot log in: asking for a reset link, following it (or
+# an invitation's), which a login in front of them would defeat.
+PUBLIC = {
+    "/accounts/login/",
+    "/healthz",
+    "/favicon.ico",
+    "/accounts/password/reset/",
+    "/accounts/password/reset/sent/",
+    "/accounts/password/reset/MQ/set-password/",
+    "/accounts/password/reset/complete/",
+    "/accounts/welcome/MQ/set-password/",
+}
 
 
-SAMPLE_ARGS = {"<int:pk>": "1", "<slug:name>": "organisation"}
+SAMPLE_ARGS = {
+    "<int:pk>": "1",
+    "<slug:name>": "organisation",
+    "<uidb64>": "MQ",  # user 1, and a token that is not one
+    "<token>": "set-password",
+}
 # Controls on a page: no page of their own.
-POST_ONLY_SUFFIXES = ("_move_stage", "_verify", "_bulk", "_confirm_import")
+POST_ONLY_SUFFIXES = (
+    "_move_stage",
+    "_verify",
+    "_bulk",
+    "_confirm_import",
+    "_resend_invitation",
+    "_set_active",
+)
 WRITE_SUFFIXES = ("_create", "_update", "_delete", *POST_ONLY_SUFFIXES)
 # A user's own settings (a list's column chooser): POST-only and open to every role, since
 # they change no record; tests/test_responsive.py checks login, CSRF and bad input.
@@ -52,6 +76,8 @@ def site_paths():
 
 
 ALL_URLS = sorted(set(site_urls()))
+# Pages of the Secretariat's alone (accounts: who the focal points are, their addresses).
+SECRETARIAT_ONLY = {"accounts:focalpoint_list"}
 WRITE_URLS = [(p, n) for p, n in ALL_URLS if n.endswith(WRITE_SUFFIXES)]
 READ_URLS = [
     (p, n)
@@ -60,6 +86,7 @@ READ_URLS = [
     and p not in PUBLIC
     and n != "logout"
     and n not in OWN_SETTINGS
+    and n not in SECRETARIAT_ONLY
 ]
 
 
@@ -83,7 +110,7 @@ def read(client, path):
 
 
 @pytest.fixture
-def records(viewer_user):
+def records(viewer_user, django_user_model):
     """Record 1 of every section, so every <int:pk> URL has something to show, and an
     export job of the viewer's own (the Secretariat sees it too)."""
     export_job(viewer_user)
@@ -97,6 +124,11 @@ def records(viewer_user):
     # Tranche 1 (of project 1), edited in place on the project page.
     if not Financing.objects.filter(pk=1).exists():
         made["financing"] = first_record(FinancingFactory, project=Project.objects.get(pk=1))
+    # Focal point 1, whose organisations the Secretariat edits (leadit.accounts).
+    made["focal point"] = first_record(
+        FocalPoint.objects.create,
+        user=django_user_model.objects.create_user("focal-one", email="one@example.org"),
+    )
     return made
 
 
@@ -159,6 +191,17 @@ def test_secretariat_can_open_every_write_url(staff_client, records, path, name)
     assert status in expected if isinstance(expected, tuple) else status == expected
 
 
+@pytest.mark.parametrize("path, name", [u for u in ALL_URLS if u[1] in SECRETARIAT_ONLY])
+def test_secretariat_only_pages(viewer_client, staff_client, records, path, name):
+    assert viewer_client.get(path).status_code == 403
+    assert staff_client.get(path).status_code == 200
+    assert staff_client.post(path).status_code == 405
+
+
+def test_walk_finds_the_secretariat_only_pages():
+    assert {name for _, name in ALL_URLS} >= SECRETARIAT_ONLY
+
+
 @pytest.mark.parametrize("path, name", READ_URLS)
 def test_read_urls_do_not_accept_posts(staff_client, records, path, name):
     assert staff_client.post(path).status_code == 405
@@ -168,6 +211,19 @@ def test_admin_needs_login(client):
     response = client.get("/admin/partnerships/project/")
     assert response.status_code == 302
     assert "login/?next=/admin/partnerships/project/" in response["Location"]
+
+
+@pytest.mark.parametrize("path", sorted(p for p in PUBLIC if p.startswith("/accounts/")))
+def test_the_password_pages_open_without_login(client, path):
+    """Someone who cannot log in asks for a reset link and follows it (or an invitation's)."""
+    response = client.get(path, follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain == [] or "/login/" not in response.redirect_chain[0][0]
+
+
+def test_the_public_pages_are_the_walk_s_own():
+    """Every address let through without login is one the resolver has: nothing else opened."""
+    assert site_paths() >= PUBLIC
 
 
 def test_login_page_is_a_real_page(client):
@@ -201,6 +257,8 @@ def test_secretariat_group_can_do_everything_on_every_tracker_model():
         "view_accesslog",
         "see_all_exports",  # everyone's background exports
         "see_internal",  # the Secretariat's internal fields and lists
+        "view_undeliveredmail",  # mail the worker could not send (leadit.mail)
+        "delete_undeliveredmail",
     }
 
 

@@ -36,6 +36,7 @@ def make_rows(n):
         factories.EngagementFactory()
         factories.AssistanceFactory()
         factories.ForumActivityFactory()
+        factories.FocalPointFactory()
 
 
 pytestmark = pytest.mark.django_db

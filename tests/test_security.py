@@ -19,6 +19,9 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": "s" * 30 + "-Zx9!q" * 5,
     "DJANGO_ALLOWED_HOSTS": "tracker.example.org",
     "IATI_REPORTING_ORG_REF": "SE-ON-0000000000",  # or check --deploy warns (partnerships.W001)
+    # A mail server and an address of its own, or check --deploy warns (leadit.W001, W002).
+    "DJANGO_EMAIL_URL": "submission://tracker:secret@smtp.example.org",
+    "DJANGO_DEFAULT_FROM_EMAIL": "LeadIT Tracker <tracker@example.org>",
 }
 
 

@@ -153,3 +153,24 @@ class StoredFigures(models.Model):
     @figures.setter
     def figures(self, value: dict) -> None:
         self.payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+class UndeliveredMail(models.Model):
+    """A mail the worker gave up sending after its last attempt (leadit.mail): the Secretariat
+    sees it in the admin and follows up (e.g. "Send the invitation again" once the mail server
+    is back). Its body is not kept, since it may hold a link that sets a password."""
+
+    to = models.TextField()
+    subject = models.CharField(max_length=200)
+    template = models.CharField(max_length=200)
+    attempts = models.PositiveSmallIntegerField()
+    error = models.TextField()
+    failed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-failed_at", "-pk"]
+        verbose_name = "undelivered mail"
+        verbose_name_plural = "undelivered mail"
+
+    def __str__(self):
+        return f"{self.subject} → {self.to}"
