@@ -35,7 +35,14 @@ from .factories import (
     ProjectFactory,
     WorkingGroupFactory,
 )
-from .test_access import OWN_SETTINGS, POST_ONLY_SUFFIXES, PUBLIC, WRITE_SUFFIXES, site_urls
+from .test_access import (
+    OWN_SETTINGS,
+    POST_ONLY_SUFFIXES,
+    PUBLIC,
+    SAMPLE_ARGS,
+    WRITE_SUFFIXES,
+    site_urls,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -166,7 +173,7 @@ def body(response) -> str:
 def urls_over(pk: int) -> list[tuple[str, str]]:
     """Every URL of the site (not the admin) with `pk` in it, each lookup by name."""
     urls = []
-    for path, name in site_urls(args={"<int:pk>": str(pk)}):
+    for path, name in site_urls(args={**SAMPLE_ARGS, "<int:pk>": str(pk)}):
         if path in PUBLIC or name == "logout" or name in OWN_SETTINGS:
             continue
         if "<slug:name>" in path:
