@@ -36,7 +36,7 @@ from .fields import EMPTY_IN_FILTERS, label_empty_choices
 from .models import ColumnChoice, not_verified
 from .panels import panels_for
 from .registry import section_of, url_of, viewname
-from .search import text_search
+from .search import by_relevance, text_search
 
 EXPORT_LABELS = {"csv": "CSV", "xlsx": "Excel", "iati": "IATI XML"}
 DEFAULT_PER_PAGE = 25
@@ -183,8 +183,11 @@ class TrackerFilterSet(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         """Any search field contains the text, whatever its accents and case (see
-        leadit.sections.search)."""
-        return queryset.filter(text_search(queryset.model, self.search_fields, value))
+        leadit.sections.search). Unless a sort is chosen, the best matches come first."""
+        queryset = queryset.filter(text_search(queryset.model, self.search_fields, value))
+        if self.current_sort:
+            return queryset
+        return by_relevance(queryset, self.search_fields, value)
 
     def filter_unverified(self, queryset, name, value):
         """Never verified, or not for `value` months: the review queue of each section."""
