@@ -109,9 +109,9 @@ def text_search(model, fields, value: str) -> Q:
 
     A field of the model itself is matched in its `search_text`; a field of a related record
     (`sponsor__name`) in the related table's `search_text`, then by id: no join of every row
-    to every related table. With related fields, the ids come from a `UNION ALL` of one
-    indexed look-up each (the text index, then each foreign key's index): an `OR` of them would
-    make the database read every row."""
+    to every related table. Each is an indexed look-up (`containing`). SQLite combines them with
+    `OR` (it looks each list of ids up); PostgreSQL cannot use an index under an `OR` of
+    sub-queries and would read every row, so there the ids come from a `UNION ALL`."""
     needle = fold(value)
     own = False
     relations: list[str] = []
@@ -122,14 +122,18 @@ def text_search(model, fields, value: str) -> Q:
                 relations.append(relation)
         else:
             own = True
-    if not relations:
-        return containing(model, needle) if own else Q()
-    rows = model._base_manager.order_by()
-    branches = [rows.filter(containing(model, needle)).values("pk")] if own else []
+    matches = {}  # relation -> ids of the related records that match
     for relation in relations:
         related = model._meta.get_field(relation).related_model
-        matches = related._base_manager.filter(containing(related, needle)).values("pk")
-        branches.append(rows.filter(**{f"{relation}__in": matches}).values("pk"))
+        matches[relation] = related._base_manager.filter(containing(related, needle)).values("pk")
+    if connections[router.db_for_read(model)].vendor != "postgresql" or not relations:
+        query = containing(model, needle) if own else Q()
+        for relation, ids in matches.items():
+            query |= Q(**{f"{relation}__in": ids})
+        return query
+    rows = model._base_manager.order_by()
+    branches = [rows.filter(containing(model, needle)).values("pk")] if own else []
+    branches += [rows.filter(**{f"{r}__in": ids}).values("pk") for r, ids in matches.items()]
     first, *others = branches
     return Q(pk__in=first.union(*others, all=True) if others else first)
 
