@@ -244,7 +244,7 @@ def test_migrate_restores_triggers_a_table_rebuild_dropped(staff_client):
         for event in ("insert", "update", "delete"):
             cursor.execute(f'DROP TRIGGER "partnerships_project_fts_{event}"')
     ProjectFactory(name="Omega kiln")  # not indexed while the triggers are missing
-    search.ensure_search_indexes(using=connection.alias)  # what every migrate ends with
+    search.ensure_search_indexes(using=connection.alias, plan=[])  # what migrate ends with
     assert listed(staff_client, "omega") == ["Omega kiln"]
     ProjectFactory(name="Omega furnace")
     assert listed(staff_client, "omega") == ["Omega furnace", "Omega kiln"]

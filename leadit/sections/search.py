@@ -366,17 +366,23 @@ def searchable_models() -> list:
     ]
 
 
-def ensure_search_indexes(using: str = "default", **kwargs) -> None:
-    """After every migrate: index what lacks it where the database now can (SQLite triggers lost
-    when a later migration rebuilt a table; pg_trgm installed since by an administrator)."""
+def ensure_search_indexes(using: str = "default", plan=None, **kwargs) -> None:
+    """After every migrate: the indexes that applied migrations asked for, where they are missing
+    and the database now can (SQLite drops a table's triggers when a later migration rebuilds the
+    table to alter it; pg_trgm may have been installed since by an administrator). Unapplied
+    ones stay dropped."""
+    if plan is None:  # a flush (tests), not a migrate: no table changed
+        return
+    from django.db.migrations.loader import MigrationLoader
+
     connection = connections[using]
-    tables = set(connection.introspection.table_names())
+    loader = MigrationLoader(connection)
+    wanted = set()
+    for key in loader.applied_migrations:
+        migration = loader.graph.nodes.get(key)
+        for operation in getattr(migration, "operations", ()):
+            if isinstance(operation, CreateSearchIndex):
+                wanted.add((key[0], operation.model_name.lower()))
     for model in searchable_models():
-        if model._meta.db_table not in tables:
-            continue
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
-                if not cursor.fetchone():
-                    return
-        create_search_index(connection, model)
+        if (model._meta.app_label, model._meta.model_name) in wanted:
+            create_search_index(connection, model)
