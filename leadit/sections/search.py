@@ -125,7 +125,8 @@ def text_search(model, fields, value: str) -> Q:
     matches = {}  # relation -> ids of the related records that match
     for relation in relations:
         related = model._meta.get_field(relation).related_model
-        matches[relation] = related._base_manager.filter(containing(related, needle)).values("pk")
+        found = related._default_manager.filter(containing(related, needle))
+        matches[relation] = found.values("pk")
     if connections[router.db_for_read(model)].vendor != "postgresql" or not relations:
         query = containing(model, needle) if own else Q()
         for relation, ids in matches.items():
@@ -156,13 +157,15 @@ def relevance(model, fields, value: str):
     3 any other match (inside a word, or in a related record only)."""
     needle = fold(value)
     relation, _, rest = fields[0].partition("__") if fields else ("", "", "")
-    target, path = (
-        (model._meta.get_field(relation).related_model, f"{relation}__search_text")
-        if rest
-        else (model, "search_text")
-    )
+    target, path, name = model, "search_text", relation
+    if rest:
+        related = model._meta.get_field(relation).related_model
+        if issubclass(related, Searchable):  # the name is a related record's (a member's)
+            target, path, name = related, f"{relation}__search_text", rest
+        else:
+            name = None
     # search_text holds the fields in order, one a line: the first line is the name.
-    is_name = tuple(getattr(target, "search_text_fields", ()))[:1] == ((rest or relation),)
+    is_name = tuple(getattr(target, "search_text_fields", ()))[:1] == (name,)
     word = Q(**{f"{path}__contains": f" {needle}"}) | Q(**{f"{path}__contains": f"\n{needle}"})
     cases = [When(word | Q(**{f"{path}__startswith": needle}), then=Value(2))]
     if is_name:
