@@ -23,7 +23,7 @@ import unicodedata
 from django.apps import apps as global_apps
 from django.db import DatabaseError, connections, models, router, transaction
 from django.db.migrations.operations.base import Operation
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, F, Func, Q, Subquery, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
@@ -136,7 +136,18 @@ def text_search(model, fields, value: str) -> Q:
     branches = [rows.filter(containing(model, needle)).values("pk")] if own else []
     branches += [rows.filter(**{f"{r}__in": ids}).values("pk") for r, ids in matches.items()]
     first, *others = branches
-    return Q(pk__in=first.union(*others, all=True) if others else first)
+    # `= ANY(ARRAY(...))`, not `IN (...)`: the ids are read once, then found by the primary key's
+    # index, whether one or a fifth of the rows match (IN made it look each up in turn).
+    ids = first.union(*others, all=True).order_by() if others else first
+    return Q(AnyOf(F("pk"), Subquery(ids)))
+
+
+class AnyOf(Func):
+    """`field = ANY(ARRAY(subquery))` (PostgreSQL)."""
+
+    arg_joiner = " = ANY(ARRAY"
+    template = "%(expressions)s)"
+    output_field = models.BooleanField()
 
 
 def containing(model, needle: str) -> Q:
