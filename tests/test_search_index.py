@@ -66,7 +66,7 @@ def test_search_goes_through_the_index(staff_client):
     else:
         # The LIKE the trigram index serves (the planner picks it once the table is large), in a
         # list of ids read once with the sponsors' and technologies' matches.
-        assert "\"U0\".\"search_text\"::text LIKE '%steel%'" in sql
+        assert '"U0"."search_text"::text LIKE \'%steel%\'' in sql
         assert '"partnerships_project"."id" = ANY(ARRAY(' in sql
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")
