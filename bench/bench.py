@@ -10,7 +10,8 @@ the median of several:
 - the dashboard, a project page, and the CSV export of every project (time, rows per second,
   and peak Python memory for the whole export and for a tenth of it: flat means streaming);
 - the Excel export of every project: its time as a multiple of the CSV's, and its peak memory;
-- the SQL queries of each request.
+- the SQL queries of each request;
+- text search: the scan it was (LIKE over every row) against the index (FTS5, pg_trgm), as a ratio.
 
 Usage: python bench/bench.py [--projects N] [--runs N] [--databases sqlite,postgres] [--reuse]
 The measuring half runs in a child process per database (`--measure`), with DEBUG off.
@@ -25,6 +26,7 @@ import subprocess
 import sys
 import time
 import tracemalloc
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -214,6 +216,7 @@ def measure(runs: int) -> dict:
         excel[f"peak_mb_{label}"] = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
     results["excel"] = excel
+    results["search"] = measure_search(client, runs)
     results["projects"] = total
     results["database"] = connection.vendor
     results["database_version"] = (
@@ -222,6 +225,133 @@ def measure(runs: int) -> dict:
         else str(connection.pg_version)
     )
     return results
+
+
+# --- Text search: today's scan against the index (issue 18, goal 2) -----------------------------
+def scanned_text_search(model, fields, value):
+    """Text search as it was before the index (issue 18): LIKE on every row's search_text, OR
+    related records' ids."""
+    from django.db.models import Q
+
+    from leadit.sections.search import fold
+
+    needle = fold(value)
+    query = Q()
+    relations = {field.partition("__")[0] for field in fields if "__" in field}
+    if any("__" not in field for field in fields):
+        query |= Q(search_text__contains=needle)
+    for relation in sorted(relations):
+        related = model._meta.get_field(relation).related_model
+        matches = related._default_manager.filter(search_text__contains=needle).values("pk")
+        query |= Q(**{f"{relation}__in": matches})
+    return query
+
+
+@contextmanager
+def scanning():
+    """The search as before the index: its query (scanned_text_search), in the list's own order,
+    without the trigram indexes (dropped in a transaction rolled back after)."""
+    from unittest import mock
+
+    from django.db import connection, transaction
+
+    from leadit.sections import search, views
+
+    with (
+        mock.patch.object(views, "text_search", scanned_text_search),
+        mock.patch.object(views, "by_relevance", lambda queryset, fields, value: queryset),
+        transaction.atomic(),
+    ):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                for model in search.searchable_models():
+                    cursor.execute(f'DROP INDEX IF EXISTS "{model._meta.db_table}_search_trgm"')
+        yield
+        transaction.set_rollback(True)
+
+
+def measure_search(client, runs: int) -> list[dict]:
+    """The pipeline's text search, scanned and indexed: its SQL (the count and the first page,
+    what the list asks for, replayed bare) and the htmx fragment."""
+    from django.http import QueryDict
+
+    from partnerships.filtersets import ProjectFilterSet
+    from partnerships.models import Project
+
+    number = Project.objects.order_by("-pk").values_list("name", flat=True)[0].split()[-1]
+    terms = [
+        ("a word in a fifth of the names", "steel"),
+        ("two words", "hydrogen steel"),
+        ("part of a project's number", number[:5]),
+    ]
+
+    def median_ms(run) -> float:
+        for _ in range(2):
+            run()
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            run()
+            times.append(time.perf_counter() - started)
+        return statistics.median(times) * 1000
+
+    def sql(q: str):
+        """The queries of the search (the count and the first page), replayed bare."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        queryset = ProjectFilterSet(QueryDict(f"q={q}"), queryset=Project.objects.all()).qs
+        with CaptureQueriesContext(connection) as captured:
+            found = queryset.count()
+            list(queryset.values_list("pk", flat=True)[:25])
+        statements = [query["sql"] for query in captured]
+
+        def run():
+            with connection.cursor() as cursor:
+                for statement in statements:
+                    cursor.execute(statement)
+                    cursor.fetchall()
+            return found
+
+        return run
+
+    def fragment(q: str):
+        return lambda: client.get("/pipeline/", {"q": q}, headers=HTMX)
+
+    rows = []
+    for label, q in terms:
+        row = {"label": label, "term": q, "sql": median_ms(sql(q))}
+        row["fragment"] = median_ms(fragment(q))
+        rows_found = sql(q)()
+        with scanning():
+            row["sql_scan"] = median_ms(sql(q))
+            row["fragment_scan"] = median_ms(fragment(q))
+            assert sql(q)() == rows_found, q  # the same records either way
+        row["rows"] = rows_found
+        rows.append(row)
+        print(
+            f"  search {q!r}: {rows_found:,} rows; SQL {row['sql_scan']:.0f} -> {row['sql']:.0f} "
+            f"ms, fragment {row['fragment_scan']:.0f} -> {row['fragment']:.0f} ms",
+            flush=True,
+        )
+    return rows
+
+
+def report_search(rows: list[dict]) -> list[str]:
+    lines = [
+        "",
+        "| text search | rows | search SQL: scan → index | ratio | "
+        "htmx fragment: scan → index | ratio |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| `{row['term']}` ({row['label']}) | {row['rows']:,} | "
+            f"{row['sql_scan']:.0f} → {row['sql']:.0f} ms | {row['sql'] / row['sql_scan']:.2f}× | "
+            f"{row['fragment_scan']:.0f} → {row['fragment']:.0f} ms | "
+            f"{row['fragment'] / row['fragment_scan']:.2f}× |"
+        )
+    return lines
 
 
 # --- Report ---------------------------------------------------------------------------------------
@@ -250,6 +380,7 @@ def report(all_results: list[dict]) -> str:
                 f"{row['page']['queries']} / {row['fragment']['queries']} / "
                 f"{row['admin']['queries']} |"
             )
+        lines += report_search(results.get("search", []))
         lines += ["", "| page | median | queries |", "|---|---:|---:|"]
         for name, page in results["pages"].items():
             lines.append(f"| {name} | {page['ms']:.0f} ms | {page['queries']} |")

@@ -2,7 +2,13 @@
 
 `fold()` is the one normalisation: the stored `search_text` of a record and the query are both
 folded by it, so "Bajio" finds "Bajío", "ACERÍA" finds "aceria" and the reverse, on every
-database, with a plain `LIKE` that a trigram (PostgreSQL pg_trgm) or FTS5 index can serve later.
+database.
+
+The stored text is indexed (see "Search from an index" in docs/performance.md): on SQLite an FTS5
+table per model with the `trigram` tokenizer, kept in step by triggers, matched with `MATCH` (terms
+of 3+ characters; shorter ones scan with `LIKE`); on PostgreSQL a GIN trigram index (`pg_trgm`)
+that serves the same `LIKE '%term%'`. Folding happens in Python, so `unaccent` is not needed. A
+database that refuses the extension or lacks FTS5 keeps the `LIKE` scan: slower, same results.
 
 A searchable model inherits `Searchable`, lists its own text fields in `search_text_fields`, and
 gets `search_text` filled on every save (site, admin, imports: `pre_save`, which fixture loading
@@ -11,12 +17,21 @@ a search matches them in the related table's own `search_text`, then by id, so r
 needs no update of its projects.
 """
 
+import logging
 import unicodedata
 
-from django.db import models
-from django.db.models import Q
+from django.apps import apps as global_apps
+from django.db import DatabaseError, connections, models, router, transaction
+from django.db.migrations.operations.base import Operation
+from django.db.models import Case, F, Func, Q, Subquery, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
+
+logger = logging.getLogger(__name__)
+
+# The shortest term an FTS5 trigram index can find; shorter ones are scanned with LIKE.
+TRIGRAM = 3
 
 # Letters that Unicode does not decompose into a base letter and an accent.
 _LETTERS = str.maketrans(
@@ -94,9 +109,10 @@ def text_search(model, fields, value: str) -> Q:
 
     A field of the model itself is matched in its `search_text`; a field of a related record
     (`sponsor__name`) in the related table's `search_text`, then by id: no join of every row
-    to every related table."""
+    to every related table. Each is an indexed look-up (`containing`). SQLite combines them with
+    `OR` (it looks each list of ids up); PostgreSQL cannot use an index under an `OR` of
+    sub-queries and would read every row, so there the ids come from a `UNION ALL`."""
     needle = fold(value)
-    query = Q()
     own = False
     relations: list[str] = []
     for field in fields:
@@ -106,13 +122,77 @@ def text_search(model, fields, value: str) -> Q:
                 relations.append(relation)
         else:
             own = True
-    if own:
-        query |= Q(search_text__contains=needle)
+    matches = {}  # relation -> ids of the related records that match
     for relation in relations:
         related = model._meta.get_field(relation).related_model
-        matches = related._default_manager.filter(search_text__contains=needle).values("pk")
-        query |= Q(**{f"{relation}__in": matches})
-    return query
+        found = related._default_manager.filter(containing(related, needle))
+        matches[relation] = found.values("pk")
+    if connections[router.db_for_read(model)].vendor != "postgresql" or not relations:
+        query = containing(model, needle) if own else Q()
+        for relation, ids in matches.items():
+            query |= Q(**{f"{relation}__in": ids})
+        return query
+    rows = model._base_manager.order_by()
+    branches = [rows.filter(containing(model, needle)).values("pk")] if own else []
+    branches += [rows.filter(**{f"{r}__in": ids}).values("pk") for r, ids in matches.items()]
+    first, *others = branches
+    # `= ANY(ARRAY(...))`, not `IN (...)`: the ids are read once, then found by the primary key's
+    # index, whether one or a fifth of the rows match (IN made it look each up in turn).
+    ids = first.union(*others, all=True).order_by() if others else first
+    return Q(AnyOf(F("pk"), Subquery(ids)))
+
+
+class AnyOf(Func):
+    """`field = ANY(ARRAY(subquery))` (PostgreSQL)."""
+
+    arg_joiner = " = ANY(ARRAY"
+    template = "%(expressions)s)"
+    output_field = models.BooleanField()
+
+
+def containing(model, needle: str) -> Q:
+    """Rows of `model` whose `search_text` contains the folded `needle`, through the index.
+
+    SQLite: the FTS5 trigram table, the term quoted as one phrase (a substring; FTS syntax in it
+    is plain text). PostgreSQL: `LIKE '%term%'`, which its trigram index serves."""
+    table = fts_table(model) if len(needle) >= TRIGRAM else None
+    if table is None:
+        return Q(search_text__contains=needle)
+    phrase = '"' + needle.replace('"', '""') + '"'
+    return Q(pk__in=RawSQL(f'SELECT rowid FROM "{table}" WHERE "{table}" MATCH %s', (phrase,)))
+
+
+def relevance(model, fields, value: str):
+    """How well a record matches, for ordering when no sort is chosen: 0 its name (the first
+    search field) is the term, 1 its name starts with it, 2 a word of its text starts with it,
+    3 any other match (inside a word, or in a related record only)."""
+    needle = fold(value)
+    relation, _, rest = fields[0].partition("__") if fields else ("", "", "")
+    target, path, name = model, "search_text", relation
+    if rest:
+        related = model._meta.get_field(relation).related_model
+        if issubclass(related, Searchable):  # the name is a related record's (a member's)
+            target, path, name = related, f"{relation}__search_text", rest
+        else:
+            name = None
+    # search_text holds the fields in order, one a line: the first line is the name.
+    is_name = tuple(getattr(target, "search_text_fields", ()))[:1] == (name,)
+    word = Q(**{f"{path}__contains": f" {needle}"}) | Q(**{f"{path}__contains": f"\n{needle}"})
+    cases = [When(word | Q(**{f"{path}__startswith": needle}), then=Value(2))]
+    if is_name:
+        exact = Q(**{path: needle}) | Q(**{f"{path}__startswith": f"{needle}\n"})
+        cases[:0] = [
+            When(exact, then=Value(0)),
+            When(**{f"{path}__startswith": needle}, then=Value(1)),
+        ]
+    return Case(*cases, default=Value(3))
+
+
+def by_relevance(queryset, fields, value: str):
+    """`queryset` with the best matches of `value` first, then in its own order, then by pk."""
+    model = queryset.model
+    ordering = [*(queryset.query.order_by or model._meta.ordering)]
+    return queryset.order_by(relevance(model, fields, value), *ordering, "pk")
 
 
 def fill_search_text(model, fields: tuple[str, ...], batch_size: int = 2000) -> None:
@@ -127,3 +207,196 @@ def fill_search_text(model, fields: tuple[str, ...], batch_size: int = 2000) -> 
             batch = []
     if batch:
         model._default_manager.bulk_update(batch, ["search_text"])
+
+
+# --- The indexes ---------------------------------------------------------------------------------
+# SQLite: which models have their FTS table, per database (looked up once, on the raw connection so
+# that query counts do not change).
+_FTS_TABLES: dict[tuple, bool] = {}
+
+
+def _fts_name(table: str) -> str:
+    return f"{table}_fts"
+
+
+def _trigram_index_name(table: str) -> str:
+    return f"{table}_search_trgm"
+
+
+def fts_table(model) -> str | None:
+    """The FTS5 table of `model` on SQLite, or None (another database, or no FTS5 there)."""
+    connection = connections[router.db_for_read(model)]
+    if connection.vendor != "sqlite":
+        return None
+    name = _fts_name(model._meta.db_table)
+    key = (connection.alias, connection.settings_dict["NAME"], name)
+    if key not in _FTS_TABLES:
+        connection.ensure_connection()
+        found = connection.connection.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+        ).fetchone()
+        _FTS_TABLES[key] = found is not None
+    return name if _FTS_TABLES[key] else None
+
+
+def _execute(connection, *statements: str) -> None:
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def _trigram_extension(connection) -> bool:
+    """pg_trgm is installed, or we could install it (a managed server may refuse: then False)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        if cursor.fetchone():
+            return True
+    try:
+        with transaction.atomic(using=connection.alias):  # a savepoint: the migration goes on
+            _execute(connection, "CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    except DatabaseError as error:
+        logger.warning(
+            "Text search stays a scan (LIKE): the server refused the pg_trgm extension (%s). "
+            "Ask for it, then run manage.py migrate again (docs/performance.md).",
+            str(error).strip(),
+        )
+        return False
+    return True
+
+
+def _sqlite_triggers(table: str, fts: str, pk: str) -> dict[str, str]:
+    """Triggers keeping the FTS table (external content: the model's table) in step."""
+    remove = (
+        f'INSERT INTO "{fts}"("{fts}", rowid, search_text) '
+        f"VALUES ('delete', old.\"{pk}\", old.search_text);"
+    )
+    add = f'INSERT INTO "{fts}"(rowid, search_text) VALUES (new."{pk}", new.search_text);'
+    return {
+        f"{fts}_insert": f'AFTER INSERT ON "{table}" BEGIN {add} END',
+        f"{fts}_delete": f'AFTER DELETE ON "{table}" BEGIN {remove} END',
+        f"{fts}_update": f'AFTER UPDATE OF search_text ON "{table}" BEGIN {remove} {add} END',
+    }
+
+
+def create_search_index(connection, model) -> bool:
+    """Index `model`'s search_text on this database (idempotent); False where it cannot."""
+    table, pk = model._meta.db_table, model._meta.pk.column
+    _FTS_TABLES.clear()
+    if connection.vendor == "postgresql":
+        if not _trigram_extension(connection):
+            return False
+        name = _trigram_index_name(table)
+        _execute(
+            connection,
+            f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" '
+            "USING gin (search_text gin_trgm_ops)",
+        )
+        return True
+    if connection.vendor != "sqlite":
+        return False
+    fts = _fts_name(table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') AND name LIKE %s",
+            [f"{fts}%"],
+        )
+        existing = {row[0] for row in cursor.fetchall()}
+    triggers = _sqlite_triggers(table, fts, pk)
+    if fts in existing and existing >= set(triggers):
+        return True
+    try:
+        with transaction.atomic(using=connection.alias):
+            _execute(
+                connection,
+                f'CREATE VIRTUAL TABLE IF NOT EXISTS "{fts}" USING fts5(search_text, '
+                f"content='{table}', content_rowid='{pk}', tokenize='trigram')",
+            )
+    except DatabaseError as error:  # no FTS5, or SQLite older than 3.34 (no trigram tokenizer)
+        logger.warning("Text search stays a scan (LIKE) on %s: %s", table, error)
+        return False
+    # A new table, or triggers lost (SQLite rebuilds a table to alter it, dropping them): index
+    # every row again from the table itself.
+    _execute(
+        connection,
+        *(f'CREATE TRIGGER IF NOT EXISTS "{name}" {body}' for name, body in triggers.items()),
+        f'INSERT INTO "{fts}"("{fts}") VALUES (\'rebuild\')',
+    )
+    return True
+
+
+def drop_search_index(connection, model) -> None:
+    table = model._meta.db_table
+    _FTS_TABLES.clear()
+    if connection.vendor == "postgresql":
+        _execute(connection, f'DROP INDEX IF EXISTS "{_trigram_index_name(table)}"')
+    elif connection.vendor == "sqlite":
+        fts = _fts_name(table)
+        _execute(
+            connection,
+            *(f'DROP TRIGGER IF EXISTS "{name}"' for name in _sqlite_triggers(table, fts, "id")),
+            f'DROP TABLE IF EXISTS "{fts}"',
+        )
+
+
+class CreateSearchIndex(Operation):
+    """Migration operation: the text-search index of a Searchable model (FTS5 on SQLite, GIN
+    trigram on PostgreSQL, nothing elsewhere). The models' state does not change."""
+
+    reversible = True
+    reduces_to_sql = False
+
+    def __init__(self, model_name: str):
+        self.model_name = model_name
+
+    def deconstruct(self):
+        return (self.__class__.__qualname__, [self.model_name], {})
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        model = to_state.apps.get_model(app_label, self.model_name)
+        if self.allow_migrate_model(schema_editor.connection.alias, model):
+            create_search_index(schema_editor.connection, model)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        model = from_state.apps.get_model(app_label, self.model_name)
+        if self.allow_migrate_model(schema_editor.connection.alias, model):
+            drop_search_index(schema_editor.connection, model)
+
+    def describe(self):
+        return f"Create the text-search index of {self.model_name}"
+
+    @property
+    def migration_name_fragment(self):
+        return f"search_index_{self.model_name.lower()}"
+
+
+def searchable_models() -> list:
+    return [
+        model
+        for model in global_apps.get_models()
+        if issubclass(model, Searchable) and not model._meta.proxy
+    ]
+
+
+def ensure_search_indexes(using: str = "default", plan=None, **kwargs) -> None:
+    """After every migrate: the indexes that applied migrations asked for, where they are missing
+    and the database now can (SQLite drops a table's triggers when a later migration rebuilds the
+    table to alter it; pg_trgm may have been installed since by an administrator). Unapplied
+    ones stay dropped."""
+    if plan is None:  # a flush (tests), not a migrate: no table changed
+        return
+    from django.db.migrations.loader import MigrationLoader
+
+    connection = connections[using]
+    loader = MigrationLoader(connection)
+    wanted = set()
+    for key in loader.applied_migrations:
+        migration = loader.graph.nodes.get(key)
+        for operation in getattr(migration, "operations", ()):
+            if isinstance(operation, CreateSearchIndex):
+                wanted.add((key[0], operation.model_name.lower()))
+    for model in searchable_models():
+        if (model._meta.app_label, model._meta.model_name) in wanted:
+            create_search_index(connection, model)

@@ -37,7 +37,7 @@ from .internal import sees_internal
 from .models import ColumnChoice, not_verified
 from .panels import panels_for
 from .registry import section_of, url_of, viewname
-from .search import text_search
+from .search import by_relevance, text_search
 
 EXPORT_LABELS = {"csv": "CSV", "xlsx": "Excel", "iati": "IATI XML"}
 DEFAULT_PER_PAGE = 25
@@ -206,12 +206,17 @@ class TrackerFilterSet(django_filters.FilterSet):
         """Any search field contains the text, whatever its accents and case (see
         leadit.sections.search). The stored search text holds no internal field, so nobody
         finds a record by what they may not read; those who see internal fields also search
-        the record's own internal text (case-blind, not accent-blind: it has no folded copy)."""
+        the record's own internal text (case-blind, not accent-blind: it has no folded copy; a
+        scan, but of small tables: the pipeline's projects have no internal text). Unless a
+        sort is chosen, the best matches come first."""
         query = text_search(queryset.model, self.search_fields, value)
         if self.sees_internal:
             for field in internal_text_fields(queryset.model):
                 query |= Q(**{f"{field}__icontains": value})
-        return queryset.filter(query)
+        queryset = queryset.filter(query)
+        if self.current_sort:
+            return queryset
+        return by_relevance(queryset, self.search_fields, value)
 
     def filter_unverified(self, queryset, name, value):
         """Never verified, or not for `value` months: the review queue of each section."""

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from .fields import plausible_id
-from .search import text_search
+from .search import by_relevance, text_search
 
 SHOWN = 50  # options rendered up front besides the selected ones
 
@@ -30,6 +30,7 @@ class Lookup:
         queryset = self.model._default_manager.all()
         if text:
             queryset = queryset.filter(text_search(self.model, self.search_fields, text))
+            queryset = by_relevance(queryset, self.search_fields, text)
         return queryset
 
 
