@@ -49,7 +49,14 @@ def stage_badge(obj, field: str = "stage"):
 def cell(obj, column):
     """One table cell's content: a badge, a link to the record, or the formatted value."""
     if column.kind == "badge":
-        return stage_badge(obj, column.key.split(".")[-1])
+        field = column.key.split(".")[-1]
+        value = getattr(obj, field)
+        if column.choices and value in column.choices:  # the label, without a look-up per row
+            return SafeString(
+                f'<span class="badge badge-{conditional_escape(value)}">'
+                f"{conditional_escape(column.choices[value])}</span>"
+            )
+        return stage_badge(obj, field)
     text = column.format(obj, "html")
     target = column.target(obj)
     url = target.get_absolute_url() if target is not None and text else None
