@@ -10,10 +10,17 @@ the median of several:
 - the dashboard, a project page, and the CSV export of every project (time, rows per second,
   and peak Python memory for the whole export and for a tenth of it: flat means streaming);
 - the Excel export of every project: its time as a multiple of the CSV's, and its peak memory;
-- the SQL queries of each request.
+- the SQL queries of each request;
+- every section's list (leadit.sections.registry), unfiltered, with one filter and sorted: its
+  htmx results against the bare replay of the very SQL they ran (captured, then run again on
+  the driver's cursor with every row fetched), issue 18's goal 1.
+
+It ends with issue 18's goals, one figure each (`summary`): goal 1 from the lists, goal 2 from
+results["search"] when measured, goal 3 from the dashboard's visits; goal 4 is `make loadtest`'s.
 
 Usage: python bench/bench.py [--projects N] [--runs N] [--databases sqlite,postgres] [--reuse]
 The measuring half runs in a child process per database (`--measure`), with DEBUG off.
+BENCH_SQLITE_URL and BENCH_POSTGRES_URL move the databases it builds.
 """
 
 import argparse
@@ -376,6 +383,7 @@ def report(all_results: list[dict]) -> str:
         lines += ["", "| page | median | queries |", "|---|---:|---:|"]
         for name, page in results["pages"].items():
             lines.append(f"| {name} | {page['ms']:.0f} ms | {page['queries']} |")
+        lines += lists_table(results)
         export = results["export"]
         lines += [
             "",
@@ -395,6 +403,122 @@ def report(all_results: list[dict]) -> str:
                 "",
             ]
     return "\n".join(lines)
+
+
+def lists_table(results: dict) -> list[str]:
+    """Goal 1's table: each list's htmx results against the bare replay of their SQL."""
+    rows = results.get("lists")
+    if not rows:
+        return []
+    cpu = results["database"] == "sqlite"  # the database works in the measured process
+    lines = [
+        "",
+        "Each list's htmx results against the bare replay of their own SQL (issue 18, goal 1)"
+        + ("; CPU: this process's CPU time, which includes SQLite's work" if cpu else "")
+        + ":",
+        "",
+        "| list | case | rows | queries | results | bare SQL | results ÷ SQL |"
+        + (" CPU ÷ CPU |" if cpu else ""),
+        "|---|---|---:|---:|---:|---:|---:|" + ("---:|" if cpu else ""),
+    ]
+    for row in rows:
+        line = (
+            f"| {row['section']} | {row['case']} | {row['rows']:,} | {row['queries']} | "
+            f"{row['fragment_ms']:.1f} ms | {row['sql_ms']:.1f} ms | {row['ratio']:.1f}× |"
+        )
+        if cpu:
+            line += f" {row['cpu_ratio']:.1f}× |" if row.get("cpu_ratio") else " — |"
+        lines.append(line)
+    return lines
+
+
+# --- Issue 18's goals, one figure each ------------------------------------------------------------
+def summary(all_results: list[dict]) -> str:
+    """The last lines of `make bench`: each goal of issue 18 as a ratio or a figure."""
+    lines = ["## Issue 18: speed close to the database's own", ""]
+    for results in all_results:
+        lines.append(
+            f"{results['database']} {results['database_version']}, "
+            f"{results['projects']:,} projects:"
+        )
+        lines += ["  " + line for line in goal_rendering(results)]
+        lines += ["  " + line for line in goal_search(results)]
+        lines += ["  " + line for line in goal_dashboard(results)]
+        lines.append("")
+    lines.append(
+        "Goal 4 (pages under load: p95 under 300 ms for list and record pages at 40 users while "
+        "officers save, no error) is measured by `make loadtest` (gunicorn on PostgreSQL), not "
+        "here: see docs/performance.md."
+    )
+    return "\n".join(lines)
+
+
+def met(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
+def goal_rendering(results: dict) -> list[str]:
+    """Goal 1: every list's results within GOAL_RATIO x the bare replay of their own SQL."""
+    rows = results.get("lists") or []
+    if not rows:
+        return ["Goal 1 (results ÷ their bare SQL ≤ 2): not measured"]
+    largest = max(row["rows"] for row in rows)
+    big = [row for row in rows if row["section"] == "pipeline"]
+    small = [row for row in rows if row["section"] != "pipeline"]
+    figures = ", ".join(f"{row['case']} {row['ratio']:.1f}×" for row in big)
+    cpu = ", ".join(f"{row['cpu_ratio']:.1f}×" for row in big if row.get("cpu_ratio"))
+    lines = [
+        f"Goal 1 (results ÷ their bare SQL ≤ {GOAL_RATIO:g}): pipeline ({largest:,} rows) "
+        f"{figures}"
+        + (f" (CPU time: {cpu})" if cpu and results["database"] == "sqlite" else "")
+        + f": {met(all(row['ratio'] <= GOAL_RATIO for row in big))}"
+    ]
+    if small:
+        worst = max(small, key=lambda row: row["ratio"])
+        most = max(row["rows"] for row in small)
+        lines.append(
+            f"  other lists (at most {most:,} rows in the generated data, so their SQL takes "
+            f"well under a millisecond and a request's fixed cost decides the ratio): "
+            f"results {min(r['fragment_ms'] for r in small):.0f}–"
+            f"{max(r['fragment_ms'] for r in small):.0f} ms, worst ratio {worst['ratio']:.0f}× "
+            f"({worst['section']}, {worst['case']})"
+        )
+    return lines
+
+
+def goal_search(results: dict) -> list[str]:
+    """Goal 2: a text search from an index, at most 0.2x today's scan. The measurement (branch
+    search-index) puts in results["search"] a list of rows with "section", "query" and either
+    "ratio" or "indexed_ms" and "scan_ms"."""
+    rows = results.get("search")
+    if not rows:
+        return ["Goal 2 (search from an index ≤ 0.2× the scan): not measured in this run"]
+    figures, ratios = [], []
+    for row in rows:
+        ratio = row.get("ratio") or row["indexed_ms"] / row["scan_ms"]
+        ratios.append(ratio)
+        figures.append(f"{row.get('section', '?')} {row.get('query', '')!s} {ratio:.2f}×")
+    return [
+        f"Goal 2 (search from an index ≤ 0.2× the scan): {', '.join(figures)}: "
+        f"{met(all(ratio <= 0.2 for ratio in ratios))}"
+    ]
+
+
+def goal_dashboard(results: dict) -> list[str]:
+    """Goal 3: every dashboard visit, the first after a change too, ≤ 10 queries and 100 ms."""
+    pages = results.get("pages", {})
+    first = pages.get("dashboard, first visit after a change")
+    if not first:
+        return ["Goal 3 (dashboard ≤ 10 queries, ≤ 100 ms): not measured"]
+    repeat = pages.get("dashboard", {})
+    worker = pages.get("dashboard figures, recomputed by the worker", {})
+    return [
+        f"Goal 3 (dashboard ≤ 10 queries, ≤ 100 ms, first visit after a change included): "
+        f"first visit after a change {first['ms']:.0f} ms, {first['queries']} queries; repeat "
+        f"visit {repeat.get('ms', 0):.0f} ms, {repeat.get('queries', '?')} queries "
+        f"(the worker's recomputation, apart from any visit: {worker.get('ms', 0):.0f} ms): "
+        f"{met(first['ms'] <= 100 and first['queries'] <= 10)}"
+    ]
 
 
 def main() -> int:
@@ -460,6 +584,7 @@ def main() -> int:
     Path(options.out).write_text(json.dumps(all_results, indent=1))
     print()
     print(report(all_results))
+    print(summary(all_results))
     return 0
 
 
