@@ -435,7 +435,7 @@ def lists_table(results: dict) -> list[str]:
 # --- Issue 18's goals, one figure each ------------------------------------------------------------
 def summary(all_results: list[dict]) -> str:
     """The last lines of `make bench`: each goal of issue 18 as a ratio or a figure."""
-    lines = ["## Issue 18: speed close to the database's own", ""]
+    lines = ["", "## Issue 18: speed close to the database's own", ""]
     for results in all_results:
         lines.append(
             f"{results['database']} {results['database_version']}, "
