@@ -411,7 +411,8 @@ def report(
         f"\n{len(samples):,} requests in {seconds:.0f} s: {len(samples) / seconds:.1f} requests/s"
     )
     print(
-        f"latency (outside the restart): median {statistics.median(times) * 1000:.0f} ms, "
+        f"latency{' (outside the restart)' if fault_from else ''}: "
+        f"median {statistics.median(times) * 1000:.0f} ms, "
         f"p90 {percentile(times, 90) * 1000:.0f} ms, p99 {percentile(times, 99) * 1000:.0f} ms, "
         f"max {max(times) * 1000:.0f} ms"
     )
