@@ -4,10 +4,15 @@ Sets up a PostgreSQL database with the demo data and extra generated projects, s
 more gunicorn instances on it (the production configuration: DEBUG off, whitenoise), and for a
 bounded time drives them from concurrent simulated users, spread over the instances as a load
 balancer would. Readers browse the pipeline, filter it with htmx, open projects, the dashboard
-and the members; Secretariat users also edit projects and move their stage. Reports requests per
-second, latency percentiles and errors (anything but an expected answer). With --restart-db,
-PostgreSQL is restarted halfway: requests during the restart must be clean 503s and the
-instances must recover by themselves.
+and the members; Secretariat users also edit projects and move their stage, throughout the run.
+Each user waits a think time between clicks (--think, seconds on average, as an officer reading
+a page; 0 sends the next request at once, a stress test rather than a day at the office).
+Reports requests per second, the latency percentiles (p50, p95, p99) of each request type
+against the target for list and record pages (p95 under --target-ms), the saves made in each
+quarter of the run, and errors (anything but an expected answer): it exits non-zero on any
+error (and on a missed target with --enforce-target). With --restart-db, PostgreSQL is restarted
+halfway: requests during the restart must be clean 503s and the instances must recover by
+themselves.
 
 Only the standard library: the script measures the server, not a client framework.
 """
@@ -36,6 +41,14 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 PASSWORD = "leadit-demo"
 EXPECTED = {200, 302, 409, 422}  # pages, redirects after a save, edit conflicts, refused input
+# Request types held to the latency target (issue 18, goal 4): the list and record pages.
+TARGETED = {
+    "pipeline page": "list",
+    "pipeline fragment": "list",
+    "members": "list",
+    "project page": "record",
+}
+SAVES = ("edit save", "stage change")  # what officers write while the others read
 STAGES = ["identified", "pre_feasibility", "feasibility", "financing", "fid", "construction"]
 
 
@@ -256,8 +269,16 @@ class Stats:
             self.samples.append((time.monotonic(), label, status, seconds))
 
 
-def browse(user: User, catalogue: dict, editor: bool, stop_at: float) -> None:
+def pause(user: User, think: float, stop_at: float) -> None:
+    """A user's think time: between half and one and a half times `think` seconds."""
+    if think > 0:
+        time.sleep(min(user.rng.uniform(0.5, 1.5) * think, max(0.0, stop_at - time.monotonic())))
+
+
+def browse(user: User, catalogue: dict, editor: bool, stop_at: float, think: float) -> None:
     rng = user.rng
+    if think > 0:
+        time.sleep(rng.uniform(0, think))  # users arrive over the first think time, not at once
     while time.monotonic() < stop_at:
         action = rng.choices(
             ["pipeline", "filter", "project", "dashboard", "members", "edit", "stage"],
@@ -296,7 +317,7 @@ def browse(user: User, catalogue: dict, editor: bool, stop_at: float) -> None:
         elif action == "members":
             user.request("members", "/members/")
         elif action == "edit":
-            edit(user, rng.choice(catalogue["projects"]))
+            edit(user, rng.choice(catalogue["projects"]), think, stop_at)
         elif action == "stage":
             user.request(
                 "stage change",
@@ -309,13 +330,17 @@ def browse(user: User, catalogue: dict, editor: bool, stop_at: float) -> None:
                 },
                 headers={"HX-Request": "true", "HX-Target": "stage"},
             )
+        pause(user, think, stop_at)
 
 
-def edit(user: User, pk: int) -> None:
+def edit(user: User, pk: int, think: float, stop_at: float) -> None:
     base = user.base()
     path = f"/pipeline/{pk}/edit/"
     status, page = user.request("edit form", path, base=base)
     if status != 200:
+        return
+    pause(user, think, stop_at)  # reading the form and typing
+    if time.monotonic() >= stop_at:
         return
     form = FormReader("form")
     form.feed(page)
@@ -363,7 +388,9 @@ def percentile(values, p):
     )
 
 
-def report(stats: Stats, started: float, ended: float, restart: dict) -> int:
+def report(
+    stats: Stats, started: float, ended: float, restart: dict, target_ms: float, enforce: bool
+) -> int:
     samples = [s for s in stats.samples if started <= s[0] <= ended]
     fault_from = restart.get("restart_started")
     # Requests in the restart window (and the seconds after it that recovery takes) are judged
@@ -376,31 +403,60 @@ def report(stats: Stats, started: float, ended: float, restart: dict) -> int:
     normal = [s for s in samples if not in_fault(s)]
     fault = [s for s in samples if in_fault(s)]
     seconds = ended - started
+    if not normal:
+        print("\nno requests were answered")
+        return 1
     times = [s[3] for s in normal]
     print(
         f"\n{len(samples):,} requests in {seconds:.0f} s: {len(samples) / seconds:.1f} requests/s"
     )
     print(
-        f"latency (outside the restart): median {statistics.median(times) * 1000:.0f} ms, "
+        f"latency{' (outside the restart)' if fault_from else ''}: "
+        f"median {statistics.median(times) * 1000:.0f} ms, "
         f"p90 {percentile(times, 90) * 1000:.0f} ms, p99 {percentile(times, 99) * 1000:.0f} ms, "
         f"max {max(times) * 1000:.0f} ms"
     )
-    print(f"\n{'request':<22}{'count':>8}{'median ms':>11}{'p95 ms':>9}  answers")
+    print(
+        f"\n{'request':<22}{'count':>7}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'max ms':>8}"
+        f"  {'target':<22}answers"
+    )
     by_label = {}
     for s in normal:
         by_label.setdefault(s[1], []).append(s)
+    missed = []
     for label, rows in sorted(by_label.items()):
-        durations = [r[3] for r in rows]
+        durations = [r[3] * 1000 for r in rows]
         answers = ", ".join(
             f"{k}: {v}" for k, v in sorted(Counter(str(r[2]) for r in rows).items())
         )
+        p95 = percentile(durations, 95)
+        target = ""
+        if label in TARGETED:
+            met = p95 < target_ms
+            target = f"{TARGETED[label]}: {'ok' if met else 'MISSED'}"
+            if not met:
+                missed.append(label)
         print(
-            f"{label:<22}{len(rows):>8}{statistics.median(durations) * 1000:>11.0f}"
-            f"{percentile(durations, 95) * 1000:>9.0f}  {answers}"
+            f"{label:<22}{len(rows):>7}{statistics.median(durations):>8.0f}{p95:>8.0f}"
+            f"{percentile(durations, 99):>8.0f}{max(durations):>8.0f}  {target:<22}{answers}"
         )
+    absent = sorted(set(TARGETED) - set(by_label))
+    print(
+        f"\np95 under {target_ms:.0f} ms for list and record pages "
+        f"({', '.join(sorted(TARGETED))}): "
+        + ("met" if not missed and not absent else "NOT met")
+        + (f" (over: {', '.join(missed)})" if missed else "")
+        + (f" (not requested: {', '.join(absent)})" if absent else "")
+    )
+    # Officers save throughout the run, not only at its start: saves in each quarter of it.
+    quarters = [0, 0, 0, 0]
+    for s in samples:
+        if s[1] in SAVES and s[2] in (200, 302):
+            quarters[min(3, int((s[0] - started) / seconds * 4))] += 1
+    print(f"saves (edits and stage moves) in each quarter of the run: {quarters}")
     errors = [s for s in normal if s[2] not in EXPECTED]
     print(f"\nerrors: {len(errors)}" + (f" {Counter(str(s[2]) for s in errors)}" if errors else ""))
-    failed = bool(errors)
+    failed = bool(errors) or (enforce and bool(missed or absent))
     if fault_from:
         code, stderr = restart["restart_result"]
         if code:
@@ -428,7 +484,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=40, help="concurrent simulated users")
     parser.add_argument("--editors", type=float, default=0.25, help="share of them who edit")
-    parser.add_argument("--duration", type=float, default=30, help="seconds of load")
+    parser.add_argument("--duration", type=float, default=60, help="seconds of load")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=3.0,
+        help="seconds a user waits between clicks, on average (0: none, a stress test)",
+    )
+    parser.add_argument(
+        "--target-ms", type=float, default=300, help="p95 target of list and record pages"
+    )
+    parser.add_argument(
+        "--enforce-target", action="store_true", help="also fail when the p95 target is missed"
+    )
     parser.add_argument("--instances", type=int, default=2, help="gunicorn instances")
     parser.add_argument("--workers", type=int, default=2, help="workers per instance")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker")
@@ -483,7 +551,9 @@ def main() -> int:
         stop_at = started + options.duration
         restart = {}
         threads = [
-            threading.Thread(target=browse, args=(u, catalogue, n < editors, stop_at))
+            threading.Thread(
+                target=browse, args=(u, catalogue, n < editors, stop_at, options.think)
+            )
             for n, u in enumerate(users)
         ]
         if options.restart_db:
@@ -493,14 +563,27 @@ def main() -> int:
                 )
             )
         print(
-            f"Load: {options.duration:.0f} s"
+            f"Load: {options.duration:.0f} s, "
+            + (
+                f"{options.think:g} s think time between a user's clicks on average"
+                if options.think > 0
+                else "no think time (each user clicks again as soon as answered)"
+            )
             + (", PostgreSQL restarted halfway" if options.restart_db else "")
         )
+        load_before = os.getloadavg()[0]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-        return report(stats, started, time.monotonic(), restart)
+        # Other work on the machine shows in the latencies: say how busy it was.
+        print(
+            f"machine load (1-minute average, {os.cpu_count()} cores): {load_before:.1f} before "
+            f"the run, {os.getloadavg()[0]:.1f} at its end"
+        )
+        return report(
+            stats, started, time.monotonic(), restart, options.target_ms, options.enforce_target
+        )
     finally:
         stop(instances)
 

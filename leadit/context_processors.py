@@ -1,6 +1,7 @@
 """Navigation by LeadIT's pillars, shared by every page."""
 
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 # (pillar, [(label, url name, url prefix)])
 NAVIGATION = [
@@ -45,6 +46,11 @@ def menu_label(url_name: str) -> str | None:
 
 
 def navigation(request):
+    """The menu, worked out only when a template shows it (htmx fragments do not)."""
+    return {"navigation": SimpleLazyObject(lambda: menu(request))}
+
+
+def menu(request) -> list[dict]:
     from leadit.sections.views import may_open
 
     path = request.path
@@ -59,4 +65,4 @@ def navigation(request):
             items.append({"label": label, "url": url, "active": active})
         if items:
             sections.append({"pillar": pillar, "links": items})
-    return {"navigation": sections}
+    return sections

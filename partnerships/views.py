@@ -74,6 +74,22 @@ class ProjectListView(FilteredListView):
     summary_template = "partnerships/includes/pipeline_summary.html"
     export_name = "pipeline"
     bulk_actions = (VERIFY, MOVE, SET_CONFIDENCE, DELETE)
+    # What the table reads of up to 100,000 wide rows (the bulk checkbox reads the version;
+    # the expected commissioning year is the revised or the planned one).
+    row_fields = (
+        "name",
+        "version",
+        "sponsor__name",
+        "sponsor__short_name",
+        "country",
+        "sector__name",
+        "stage",
+        "capex_musd",
+        "financing_gap_musd",
+        "abatement_tco2e",
+        "planned_commissioning_year",
+        "revised_commissioning_year",
+    )
 
     def known_count(self, queryset) -> int | None:
         # The summary's sums come with the count: one aggregate serves both.

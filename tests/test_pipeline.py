@@ -285,6 +285,36 @@ def test_query_count_is_fixed_whatever_the_rows(staff_client, rows, django_asser
     assert len(fragment_queries) == 6, [q["sql"] for q in fragment_queries]
 
 
+@pytest.mark.parametrize("added", ["fields", "every column"])
+def test_columns_a_reader_adds_show_their_values_in_fixed_queries(staff_client, pipeline, added):
+    """The page's rows load only what the table reads (ProjectListView.row_fields); a column
+    the reader adds, a field or a derived one, brings what it reads: never a query per row."""
+    from leadit.sections.columns import declaration_for
+
+    every = [column.name for column in declaration_for(Project).columns if column.name != "id"]
+    fields = ["name", "site", "technology", "partnership", "gst_id", "sponsor", "description"]
+    query = {"columns": fields if added == "fields" else every, "sort": "name"}
+    counts = []
+    for per_page in (1, 50):
+        with CaptureQueriesContext(connection) as queries:
+            response = staff_client.get(URL, {**query, "per_page": per_page}, headers=HTMX)
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+    for shown in ("Walvis Bay", "H-DRI", "India–Sweden ITP", "GST-901", "Namib Iron"):
+        assertContains(response, shown)
+
+
+def test_the_default_table_reads_only_its_own_fields(staff_client, pipeline):
+    """Wide rows at 100,000 projects: the default table leaves out what it does not show."""
+    with CaptureQueriesContext(connection) as queries:
+        response = staff_client.get(URL, headers=HTMX)
+    assertContains(response, "Walvis Bay green HBI")
+    rows_query = next(q["sql"] for q in queries if "LIMIT" in q["sql"] and "ORDER BY" in q["sql"])
+    assert '"description"' not in rows_query and '"search_text"' not in rows_query
+    assert "partnerships_technology" not in rows_query
+
+
 # Exports -------------------------------------------------------------------------------------
 
 

@@ -1,6 +1,8 @@
 """Figures that are costly to compute and change only when the data does, cached under a
 fingerprint of the data that costs one cheap query."""
 
+import functools
+
 from django.core.cache import cache
 from django.db import connection
 from django.utils.choices import BaseChoiceIterator
@@ -34,6 +36,13 @@ def cached_figures(name: str, models, compute, *key_parts):
     return value
 
 
+@functools.cache
+def has_history(model) -> bool:
+    """Whether the model keeps an audit trail (asked once per model: simple-history's
+    descriptor builds a manager each time it is read)."""
+    return hasattr(model, "history")
+
+
 def cache_select_options(
     form, name: str, models_of=None, *, widget_only=False, shown_choices=None
 ) -> None:
@@ -56,7 +65,7 @@ def cache_select_options(
         model = models_of.get(field_name)
         if model is None and isinstance(field, forms.ModelChoiceField):
             model = field.queryset.model
-        if model is not None and hasattr(model, "history"):
+        if model is not None and has_history(model):
             fields[field_name] = (field, model)
     if len(fields) < 2:
         return  # nothing to save

@@ -15,7 +15,6 @@ import datetime
 from decimal import Decimal
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template.defaultfilters import date as date_filter
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -31,9 +30,12 @@ NUMERIC = {"money", "number", "year"}
 
 
 def number(value, places: int) -> str:
-    """A number with thousands separators and `places` decimals."""
-    value = Decimal(value).quantize(Decimal(1).scaleb(-places)) if places else round(value)
-    return intcomma(f"{value:.{places}f}" if places else int(value))
+    """A number with thousands separators and `places` decimals: 1,234.5 (the site's English
+    format, what humanize's intcomma writes, at a fraction of its cost: every money cell of
+    every list comes here)."""
+    if places:
+        return f"{Decimal(value).quantize(Decimal(1).scaleb(-places)):,.{places}f}"
+    return f"{round(value):,}"
 
 
 def money(value, places: int = 1):

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import django_filters
 from django import forms
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F, Q, QuerySet
 from django.http import HttpResponse, HttpResponseRedirect, QueryDict
@@ -38,6 +38,7 @@ from .models import ColumnChoice, not_verified
 from .panels import panels_for
 from .registry import section_of, url_of, viewname
 from .search import by_relevance, text_search
+from .tables import TableRows
 
 EXPORT_LABELS = {"csv": "CSV", "xlsx": "Excel", "iati": "IATI XML"}
 DEFAULT_PER_PAGE = 25
@@ -181,6 +182,18 @@ class TrackerFilterSet(django_filters.FilterSet):
     # shown (cached like the others, under the state of the table in choice_models).
     shown_choices: dict = {}
 
+    def get_form_class(self):
+        """The filters' form class, built once per FilterSet class: its fields come from the
+        class's declarations, the same for every request (each form still gets copies of them,
+        as Django's forms do). Built anew when a filter's queryset depends on the request."""
+        cls = type(self)
+        form_class = cls.__dict__.get("_form_class")
+        if form_class is None:
+            form_class = super().get_form_class()
+            if not any(callable(getattr(f, "queryset", None)) for f in self.filters.values()):
+                cls._form_class = form_class
+        return form_class
+
     @property
     def form(self):
         if not hasattr(self, "_form"):
@@ -315,6 +328,10 @@ class FilteredListView(PermissionMixin, FilterView):
     # What staff can do to selected rows (leadit.sections.bulk); None: verify (when the model
     # has a last-verified date) and delete.
     bulk_actions: tuple | None = None
+    # The fields the table's own columns read (with `relation__field` for what names a related
+    # record), for a wide model with many rows: the page's query then loads only these, plus
+    # the fields of columns a reader adds. None: every field.
+    row_fields: tuple[str, ...] | None = None
 
     def get(self, request, *args, **kwargs):
         if not self.export:
@@ -432,12 +449,35 @@ class FilteredListView(PermissionMixin, FilterView):
         count = self.known_count(queryset)
         # What the chosen columns read, for the page's rows only (not for the count).
         queryset = declaration_for(self.model).for_columns(queryset, self.table_columns)
+        fields = self.page_fields()
+        if fields is not None:
+            queryset = queryset.only(*fields)
         # An out-of-range or malformed page shows the nearest page instead of a 404.
         paginator = Paginator(queryset, page_size, allow_empty_first_page=True)
         if count is not None:
             paginator.count = count  # a cached_property: set, it is not queried
         page = paginator.get_page(self.request.GET.get("page"))
         return paginator, page, page.object_list, page.has_other_pages()
+
+    def page_fields(self) -> list[str] | None:
+        """What the page's rows load: `row_fields`, and the field of each column a reader
+        added; None (every field) when an added column is not a plain field of the model (a
+        derived value may read any)."""
+        if self.row_fields is None:
+            return None
+        fields = list(self.row_fields)
+        own = {column.name for column in self.columns}
+        for column in self.table_columns:
+            if column.name in own:
+                continue
+            try:
+                field = self.model._meta.get_field(column.key)
+            except FieldDoesNotExist:
+                return None
+            if not field.concrete or field.many_to_many:
+                return None
+            fields.append(field.name)
+        return fields
 
     def create_url(self) -> str | None:
         if not can(self.request.user, "add", self.model):
@@ -476,6 +516,13 @@ class FilteredListView(PermissionMixin, FilterView):
         from .bulk import bulk_context  # bulk imports this module
 
         context.update(bulk_context(self))
+        # The rows' cells, with what is the same down each column worked out once.
+        context["table_rows"] = TableRows(
+            context["columns"],
+            context["card_order"],
+            context["hidden_columns"],
+            bulk=bool(context["bulk_actions"]),
+        )
         return context
 
     def render_to_response(self, context, **kwargs):

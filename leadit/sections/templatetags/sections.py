@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 
 from leadit.people import person_name
-from leadit.sections import formatting
+from leadit.sections import formatting, tables
 from leadit.sections.registry import viewname as _viewname
 from leadit.sections.views import sort_url
 
@@ -49,24 +49,14 @@ def quantity(value):
     return formatting.quantity(value)
 
 
-@register.filter
-def stage_badge(obj, field: str = "stage"):
-    value = getattr(obj, field)
-    label = getattr(obj, f"get_{field}_display")()
-    return format_html('<span class="badge badge-{}">{}</span>', value, label)
+# A project's (or any record's) stage as a coloured badge: {{ project|stage_badge }}.
+register.filter("stage_badge", tables.stage_badge)
 
 
 @register.simple_tag
-def cell(obj, column):
-    """One table cell's content: a badge, a link to the record, or the formatted value."""
-    if column.kind == "badge":
-        return stage_badge(obj, column.key.split(".")[-1])
-    text = column.format(obj, "html")
-    target = column.target(obj)
-    url = target.get_absolute_url() if target is not None and text else None
-    if url:
-        return format_html('<a href="{}">{}</a>', url, text)
-    return text
+def row_cells(table, row):
+    """The cells of one row of a list's table (leadit.sections.tables.TableRows)."""
+    return table.cells(row)
 
 
 @register.simple_tag(takes_context=True)
@@ -145,15 +135,7 @@ def compact(value, kind="count", exact_unit=True):
     )
 
 
-ABBREVIATIONS = {
-    "USD": "US dollars",
-    "USD m": "million US dollars",
-    "t CO2e/yr": "tonnes of CO2 equivalent per year",
-    "n.d.": "not disclosed",
-    "EMDE": "emerging market and developing economies",
-    "FID": "final investment decision",
-    "Comm.": "commissioning year",
-}
+ABBREVIATIONS = tables.ABBREVIATIONS
 
 
 @register.filter
@@ -163,11 +145,7 @@ def unit_abbr(text):
     return format_html('<abbr title="{}">{}</abbr>', title, text) if title else text
 
 
-@register.filter
-def spelled_out(text):
-    """A short label in full where there is no hover (phone cards): 'Comm.' -> 'Commissioning
-    year'; other labels as they are."""
-    return capfirst(ABBREVIATIONS.get(str(text), text))
+register.filter("spelled_out", tables.spelled_out)
 
 
 @register.simple_tag
