@@ -183,15 +183,17 @@ class TrackerFilterSet(django_filters.FilterSet):
     shown_choices: dict = {}
 
     def get_form_class(self):
-        """The filters' form class, built once per FilterSet class: its fields come from the
-        class's declarations, the same for every request (each form still gets copies of them,
-        as Django's forms do). Built anew when a filter's queryset depends on the request."""
+        """The filters' form class, built once per FilterSet class and audience (with or
+        without the internal filters): its fields come from the class's declarations, the same
+        for every request of that audience (each form still gets copies of them, as Django's
+        forms do). Built anew when a filter's queryset depends on the request."""
         cls = type(self)
-        form_class = cls.__dict__.get("_form_class")
+        key = "_form_class_internal" if self.sees_internal else "_form_class_public"
+        form_class = cls.__dict__.get(key)
         if form_class is None:
             form_class = super().get_form_class()
             if not any(callable(getattr(f, "queryset", None)) for f in self.filters.values()):
-                cls._form_class = form_class
+                setattr(cls, key, form_class)
         return form_class
 
     @property
