@@ -12,6 +12,8 @@ NAVIGATION = [
             ("Organisations", "members:organisation_list", "/organisations/"),
             ("Contacts", "members:contact_list", "/contacts/"),
             ("History", "history", "/history/"),
+            # The Secretariat's review queue; a focal point's own proposals.
+            ("Proposals", "proposals:proposal_list", "/proposals/"),
         ],
     ),
     (

@@ -32,6 +32,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("", include("leadit.jobs.urls")),
+    path("", include("leadit.proposals.urls")),
     path("", include("members.urls")),
     path("", include("partnerships.urls")),
 ]

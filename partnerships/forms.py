@@ -202,9 +202,21 @@ class ProjectForm(SoughtTranchesMixin, VersionedForm):
         }
         help_texts = {"stage": "Changing it here records a stage change dated today."}
 
+    internal_fields = (
+        *VersionedForm.internal_fields,
+        "qualified",
+        "qualification_reason",
+        "confidence",
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.add_tranche_fields(self.instance if self.instance.pk else None)
+
+    def for_proposal(self) -> None:
+        super().for_proposal()
+        # What became of sought tranches at FID is the Secretariat's to record on accepting.
+        self.sought_tranches = []
 
     def clean(self):
         cleaned = super().clean()
@@ -275,6 +287,8 @@ class EngagementForm(VersionedForm):
             "ip_arrangement": TEXT,
             "notes": TEXT,
         }
+
+    internal_fields = (*VersionedForm.internal_fields, "owner")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

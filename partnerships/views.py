@@ -7,8 +7,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from leadit.proposals.models import Proposal
 from leadit.sections.bulk import DELETE, MOVE, SET_CONFIDENCE, VERIFY
 from leadit.sections.editing import DeleteView, ModelFormView
+from leadit.sections.ownership import is_focal_point, owned
 from leadit.sections.views import (
     FilteredListView,
     RecordDetailView,
@@ -135,13 +137,26 @@ def with_financing(pk: int) -> Project:
 def financing_context(request, project, **extra) -> dict:
     """What the financing panel needs: which of the add/edit/remove controls the user gets."""
     user = request.user
+    proposing = proposes_financing(user)
     return {
         "project": project,
+        # A focal point proposes a tranche they provide, or a change to one of theirs.
+        "can_propose_financing": proposing,
+        "own_tranches": owned_tranches(user, project) if proposing else set(),
         "can_add_financing": can(user, "add", Financing),
         "can_change_financing": can(user, "change", Financing),
         "can_delete_financing": can(user, "delete", Financing),
         **extra,
     }
+
+
+def proposes_financing(user) -> bool:
+    """A focal point (who cannot add tranches) proposes them instead."""
+    return not can(user, "add", Financing) and can(user, "add", Proposal) and is_focal_point(user)
+
+
+def owned_tranches(user, project) -> set[int]:
+    return set(owned(Financing, user).filter(project=project).values_list("pk", flat=True))
 
 
 def financing_panel(request, project_pk: int, status: int = 200, **extra):

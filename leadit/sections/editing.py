@@ -43,6 +43,11 @@ class VersionedForm(forms.ModelForm):
 
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
+    # The Secretariat's own fields (its notes, its verification, its assessments): a focal
+    # point's proposal form leaves them out (leadit.proposals), so they can be neither seen
+    # there nor proposed.
+    internal_fields: tuple[str, ...] = ("last_verified_on", "notes")
+
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
@@ -60,6 +65,14 @@ class VersionedForm(forms.ModelForm):
         for field in self.fields.values():
             if isinstance(field.widget, SearchableSelect) and user is not None:
                 field.widget.offer_create(user)
+
+    def for_proposal(self) -> None:
+        """Only what a focal point may propose: the record's own fields (Meta.fields) less the
+        internal ones. A field the form does not keep cannot be proposed."""
+        offered = set(self._meta.fields or ()) - set(self.internal_fields)
+        for name in list(self.fields):
+            if name not in offered and name != "loaded_version":
+                del self.fields[name]
 
     def in_dialog(self) -> None:
         """Rendered inside the dialog: no dialog of its own (one at a time)."""
