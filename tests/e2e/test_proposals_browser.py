@@ -1,0 +1,107 @@
+"""In a real browser (issue 16): a focal point proposes a change to their company's project,
+the Secretariat accepts it, the project shows the new value and its History names both; a
+focal point of another organisation has no propose button and cannot post to it."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from playwright.sync_api import expect
+
+from leadit.roles import FOCAL_POINT
+from members.models import FocalPoint, Organisation
+from partnerships.models import Project
+
+from .conftest import PASSWORD
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def focal_point(django_user_model, username, first, last, organisation):
+    user = django_user_model.objects.create_user(
+        username, password=PASSWORD, first_name=first, last_name=last
+    )
+    user.groups.add(Group.objects.get(name=FOCAL_POINT))
+    FocalPoint.objects.create(user=user).organisations.set([organisation])
+    return user
+
+
+def log_in_as(page, site, username):
+    page.goto(f"{site}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.locator(".user-menu__name")).to_be_visible()
+
+
+def test_a_proposal_is_made_accepted_and_credited_to_both(browser, site, django_user_model):
+    project = Project.objects.exclude(capex_musd=777).order_by("pk").first()
+    company = project.sponsor
+    stranger = (
+        Organisation.objects.exclude(pk=company.pk).exclude(sponsored_projects=project).first()
+    )
+    focal_point(django_user_model, "fiona", "Fiona", "Focal", company)
+    focal_point(django_user_model, "otto", "Otto", "Other", stranger)
+    officer = django_user_model.objects.get(username="officer")
+    officer.first_name, officer.last_name = "Sam", "Secretary"
+    officer.save()
+
+    # The focal point proposes a new capex, with a note and a source.
+    fiona = browser.new_context().new_page()
+    log_in_as(fiona, site, "fiona")
+    fiona.goto(f"{site}{project.get_absolute_url()}")
+    expect(fiona.get_by_role("link", name="Edit", exact=True)).to_have_count(0)
+    fiona.get_by_role("link", name="Propose a change").click()
+    expect(fiona.locator("h1")).to_have_text(f"Propose a change to {project.name}")
+    fiona.fill("input[name=capex_musd]", "777")
+    fiona.fill("textarea[name=proposal-note]", "Board approved the revised budget.")
+    fiona.fill("input[name=proposal-source_url]", "https://example.org/press-release")
+    fiona.get_by_role("button", name="Send the proposal").click()
+    expect(fiona.locator("#messages")).to_contain_text("Your proposal was sent")
+    expect(fiona.locator(".notice")).to_contain_text("waiting for the Secretariat")
+    expect(fiona.locator("#key-figures")).not_to_contain_text("777")
+
+    # The Secretariat reviews it in the queue and accepts it.
+    officer_page = browser.new_context().new_page()
+    log_in_as(officer_page, site, "officer")
+    officer_page.goto(f"{site}/proposals/")
+    card = officer_page.locator("article.proposal", has_text=project.name)
+    expect(card).to_contain_text("Fiona Focal")
+    expect(card).to_contain_text("Board approved the revised budget.")
+    expect(card.get_by_role("row", name=re.compile("^Capex"))).to_contain_text("777")
+    card.get_by_role("link", name=re.compile("^Review")).click()
+    officer_page.get_by_role("button", name="Accept the ticked fields").click()
+    expect(officer_page.locator("#messages")).to_contain_text("Accepted")
+    expect(officer_page.locator("#proposal .badge")).to_have_text("Accepted")
+
+    # The project shows the new value, and its History names both people.
+    officer_page.goto(f"{site}{project.get_absolute_url()}")
+    expect(officer_page.locator("#key-figures")).to_contain_text("777")
+    officer_page.get_by_role("navigation", name="Record").get_by_role(
+        "link", name="History"
+    ).click()
+    expect(officer_page.locator(".history__entry").first).to_contain_text(
+        "Proposed by Fiona Focal, accepted by Sam Secretary"
+    )
+
+    # The proposer sees the decision among their proposals.
+    fiona.goto(f"{site}/proposals/")
+    expect(fiona.locator("h1")).to_have_text("My proposals")
+    expect(fiona.locator("article.proposal", has_text=project.name)).to_contain_text("Accepted")
+
+    # Another organisation's focal point: no button, and the URL refuses them.
+    otto = browser.new_context().new_page()
+    log_in_as(otto, site, "otto")
+    otto.goto(f"{site}{project.get_absolute_url()}")
+    expect(otto.locator("h1")).to_have_text(project.name)
+    expect(otto.get_by_role("link", name="Propose a change")).to_have_count(0)
+    token = next(c["value"] for c in otto.context.cookies() if c["name"] == "csrftoken")
+    response = otto.request.post(
+        f"{site}/pipeline/{project.pk}/propose/",
+        form={"capex_musd": "1", "loaded_version": str(project.version + 1)},
+        headers={"X-CSRFToken": token, "Referer": f"{site}/"},
+    )
+    assert response.status == 404
+    assert otto.request.get(f"{site}/pipeline/{project.pk}/propose/").status == 404
+    project.refresh_from_db()
+    assert project.capex_musd == 777
