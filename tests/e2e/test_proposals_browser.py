@@ -6,13 +6,16 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from playwright.sync_api import expect
 
+from leadit.proposals.models import Proposal
 from leadit.roles import FOCAL_POINT
 from members.models import FocalPoint, Organisation
 from partnerships.models import Project
 
 from .conftest import PASSWORD
+from .test_pages_browser import AXE, WIDTHS, check
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -105,3 +108,44 @@ def test_a_proposal_is_made_accepted_and_credited_to_both(browser, site, django_
     assert otto.request.get(f"{site}/pipeline/{project.pk}/propose/").status == 404
     project.refresh_from_db()
     assert project.capex_musd == 777
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed (make test runs npm ci)")
+def test_the_proposals_pages_are_accessible_and_fit_the_screen(browser, site, django_user_model):
+    project = Project.objects.order_by("pk").first()
+    fiona = focal_point(django_user_model, "fiona", "Fiona", "Focal", project.sponsor)
+    proposal = Proposal.objects.create(
+        content_type=ContentType.objects.get_for_model(Project),
+        object_id=project.pk,
+        changes={
+            "site": {
+                "label": "Site",
+                "old": "elsewhere",  # changed since: a conflict
+                "new": "Luleå",
+                "old_display": "elsewhere",
+                "new_display": "Luleå",
+            }
+        },
+        version=project.version,
+        title=project.name,
+        note="Announced at the AGM.",
+        proposed_by=fiona,
+    )
+    pages = {
+        "fiona": {
+            "propose-form": f"/pipeline/{project.pk}/propose/",
+            "my-proposals": "/proposals/",
+        },
+        "officer": {"queue": "/proposals/", "proposal": proposal.get_absolute_url()},
+    }
+    problems = []
+    for username, paths in pages.items():
+        page = browser.new_context().new_page()
+        log_in_as(page, site, username)
+        for width_name, width in WIDTHS.items():
+            page.set_viewport_size({"width": width, "height": 900})
+            for name, path in paths.items():
+                response = page.goto(f"{site}{path}", wait_until="networkidle")
+                assert response.status == 200, path
+                problems += check(page, name, width_name)
+    assert not problems, "\n".join(problems)
