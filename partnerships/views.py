@@ -10,7 +10,7 @@ from django.views.decorators.vary import vary_on_headers
 from leadit.proposals.models import Proposal
 from leadit.sections.bulk import DELETE, MOVE, SET_CONFIDENCE, VERIFY
 from leadit.sections.editing import DeleteView, ModelFormView
-from leadit.sections.ownership import is_focal_point, owned
+from leadit.sections.ownership import is_focal_point, owned, with_theirs
 from leadit.sections.views import (
     FilteredListView,
     RecordDetailView,
@@ -94,6 +94,9 @@ class ProjectDetailView(RecordDetailView):
     facts_exclude = ("name", "description")  # the page's heading and its closing paragraph
 
     def get_queryset(self):
+        tranches = Financing.objects.select_related("provider")
+        if proposes_financing(self.request.user):
+            tranches = with_theirs(tranches, self.request.user)  # marked in the same query
         return (
             Project.objects.select_related(
                 "sponsor__membership",
@@ -104,7 +107,7 @@ class ProjectDetailView(RecordDetailView):
             )
             .annotate(profile_region=classification.profile_region())
             .prefetch_related(
-                Prefetch("financing", queryset=Financing.objects.select_related("provider")),
+                Prefetch("financing", queryset=tranches),
                 Prefetch(
                     "stage_changes",
                     queryset=StageChange.objects.select_related("recorded_by").order_by(
@@ -156,6 +159,9 @@ def proposes_financing(user) -> bool:
 
 
 def owned_tranches(user, project) -> set[int]:
+    tranches = project.financing.all()
+    if all(hasattr(tranche, "theirs") for tranche in tranches):  # marked by the prefetch
+        return {tranche.pk for tranche in tranches if tranche.theirs}
     return set(owned(Financing, user).filter(project=project).values_list("pk", flat=True))
 
 

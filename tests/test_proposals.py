@@ -507,3 +507,120 @@ def test_the_queue_and_a_proposal_page_take_a_fixed_number_of_queries(
     many = count("/proposals/"), count(first.get_absolute_url())
     assert few == many
     assert max(many) <= 10, many
+
+
+def test_an_organisation_proposes_its_own_sectors(
+    fiona_client, fiona, company, staff_client, secretariat_user
+):
+    """A many-to-many field goes through the same way: proposed as ids, applied by the form."""
+    from members.forms import OrganisationForm
+
+    from .factories import SectorFactory
+
+    steel, cement = SectorFactory(slug="steel"), SectorFactory(slug="cement")
+    company.sectors.set([steel])
+    data = post_data(OrganisationForm, company, fiona, sectors=[str(steel.pk), str(cement.pk)])
+    assert (
+        'name="notes"'
+        not in fiona_client.get(f"/organisations/{company.pk}/propose/").content.decode()
+    )
+    assert fiona_client.post(f"/organisations/{company.pk}/propose/", data).status_code == 302
+    proposal = Proposal.objects.get()
+    assert proposal.changes["sectors"]["old"] == [steel.pk]
+    assert proposal.changes["sectors"]["new"] == sorted([steel.pk, cement.pk])
+    assert "Sector" in staff_client.get("/proposals/").content.decode()
+    staff_client.post(f"/proposals/{proposal.pk}/accept/", {"fields": ["sectors"]})
+    assert set(company.sectors.all()) == {steel, cement}
+
+
+def test_an_engagement_recipient_proposes_without_the_secretariat_s_fields(
+    fiona_client, fiona, company
+):
+    from .factories import EngagementFactory
+
+    engagement = EngagementFactory(recipient=company, notes="Internal: chase the CFO")
+    form = fiona_client.get(f"/engagements/{engagement.pk}/propose/").content.decode()
+    assert 'name="next_step"' in form
+    assert 'name="owner"' not in form and "chase the CFO" not in form
+    assert 'name="last_verified_on"' not in form
+
+
+def test_a_record_deleted_since_cannot_be_accepted(fiona_client, fiona, project, staff_client):
+    proposal = propose(fiona_client, project, fiona, site="Luleå")
+    project.delete()
+    page = staff_client.get(proposal.get_absolute_url())
+    assert "The record was deleted" in page.content.decode()
+    response = staff_client.post(f"/proposals/{proposal.pk}/accept/", {"fields": ["site"]})
+    assert response.status_code == 409
+    proposal.refresh_from_db()
+    assert proposal.is_pending
+    # It can still be rejected.
+    staff_client.post(f"/proposals/{proposal.pk}/reject/", {"reason": "Gone."})
+    proposal.refresh_from_db()
+    assert proposal.status == "rejected"
+
+
+def test_every_proposal_form_checks_csrf(fiona, project, secretariat_user):
+    fiona_csrf = Client(enforce_csrf_checks=True)
+    fiona_csrf.force_login(fiona)
+    data = post_data(ProjectForm, project, fiona, site="Luleå")
+    assert fiona_csrf.post(f"/pipeline/{project.pk}/propose/", data).status_code == 403
+    assert fiona_csrf.post("/pipeline/propose/", data).status_code == 403
+    assert not Proposal.objects.exists()
+    fiona_client = Client()
+    fiona_client.force_login(fiona)
+    proposal = propose(fiona_client, project, fiona, site="Luleå")
+    staff_csrf = Client(enforce_csrf_checks=True)
+    staff_csrf.force_login(secretariat_user)
+    for action, data in (("accept", {"fields": "site"}), ("reject", {"reason": "x"})):
+        assert staff_csrf.post(f"/proposals/{proposal.pk}/{action}/", data).status_code == 403
+    assert fiona_csrf.post(f"/proposals/{proposal.pk}/withdraw/").status_code == 403
+    proposal.refresh_from_db()
+    assert proposal.is_pending
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("sponsor", "9" * 40),
+        ("sector", "-1"),
+        ("capex_musd", "1e400"),
+        ("planned_fid_year", "１２"),
+        ("site", "bad\x00byte"),
+        ("country", "<script>"),
+        ("loaded_version", "999999999999999999999999"),
+        ("proposal-source_url", "javascript:alert(1)"),
+        ("proposal-note", "x" * 3000),
+    ],
+)
+def test_hostile_values_are_refused_with_a_message(fiona_client, fiona, project, field, value):
+    data = post_data(ProjectForm, project, fiona, **{field: value})
+    response = fiona_client.post(f"/pipeline/{project.pk}/propose/", data)
+    # Refused with the fields' errors, or (an impossible version) as changed meanwhile.
+    assert response.status_code == (409 if field == "loaded_version" else 422)
+    assert not Proposal.objects.exists()
+
+
+def test_hostile_decisions_are_refused(fiona_client, fiona, project, staff_client):
+    proposal = propose(fiona_client, project, fiona, site="Luleå")
+    for data in (
+        {"fields": "version"},
+        {"fields": "<script>"},
+        {"fields": "site", "overwrite": "x"},
+    ):
+        assert staff_client.post(f"/proposals/{proposal.pk}/accept/", data).status_code == 422
+    assert (
+        staff_client.post(f"/proposals/{proposal.pk}/reject/", {"reason": "\x00"}).status_code
+        == 422
+    )
+    assert staff_client.get(f"/proposals/{'9' * 30}/").status_code == 404
+    proposal.refresh_from_db()
+    assert proposal.is_pending
+
+
+def test_a_focal_point_s_record_page_fits_the_budget(fiona_client, project):
+    propose_page = project.get_absolute_url()
+    fiona_client.get(propose_page)
+    with CaptureQueriesContext(connection) as queries:
+        assert "Propose a change" in fiona_client.get(propose_page).content.decode()
+    assert len(queries) <= 11, [q["sql"][:120] for q in queries]

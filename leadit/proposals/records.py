@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from leadit.sections.ownership import is_focal_point, is_theirs
+from leadit.sections.ownership import is_focal_point, is_theirs, with_theirs
 from leadit.sections.registry import url_of
 from leadit.sections.views import can
 
@@ -16,9 +16,12 @@ from .models import Proposal
 
 def with_pending(queryset, user):
     """Annotate each record with the number of pending proposals the user may see on it
-    (`pending_proposals`) and the oldest of them (`first_pending_proposal`)."""
+    (`pending_proposals`) and the oldest of them (`first_pending_proposal`); for a focal point,
+    whether it is theirs (`theirs`)."""
     if not can(user, "view", Proposal):
         return queryset
+    if proposes_on(queryset.model, user):
+        queryset = with_theirs(queryset, user)
     content_type = ContentType.objects.get_for_model(queryset.model)
     pending = (
         Proposal.objects.visible_to(user)
@@ -32,18 +35,23 @@ def with_pending(queryset, user):
     )
 
 
+def proposes_on(model, user) -> bool:
+    """The Secretariat edits; a focal point proposes (on what is theirs)."""
+    return (
+        not can(user, "change", model)
+        and can(user, "add", Proposal)
+        and url_of(model, "propose", 0) is not None
+        and is_focal_point(user)
+    )
+
+
 def record_proposals(record, user) -> dict:
     model = type(record)
     propose_url = None
-    # The Secretariat edits; a focal point proposes, on what is theirs.
-    if (
-        not can(user, "change", model)
-        and can(user, "add", Proposal)
-        and url_of(model, "propose", record.pk)
-        and is_focal_point(user)
-        and is_theirs(user, record)
-    ):
-        propose_url = url_of(model, "propose", record.pk)
+    if proposes_on(model, user):
+        theirs = getattr(record, "theirs", None)
+        if theirs if theirs is not None else is_theirs(user, record):
+            propose_url = url_of(model, "propose", record.pk)
     count = getattr(record, "pending_proposals", 0)
     first = getattr(record, "first_pending_proposal", None)
     return {
