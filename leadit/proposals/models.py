@@ -109,13 +109,13 @@ class Proposal(models.Model):
         super().save(*args, **kwargs)
         cache.delete(PENDING_COUNT)  # the menu's count
 
+    def get_absolute_url(self) -> str:
+        return reverse("proposals:proposal_detail", args=[self.pk])
+
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
         cache.delete(PENDING_COUNT)
         return result
-
-    def get_absolute_url(self) -> str:
-        return reverse("proposals:proposal_detail", args=[self.pk])
 
     @property
     def model(self):
