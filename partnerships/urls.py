@@ -40,11 +40,12 @@ urlpatterns = [
                     creating=True,
                     owner_field="provider",
                     parent=("project", Project),
+                    **views.TRANCHE_PROPOSALS,
                 ),
             ),
             "financing_propose": (
                 "financing/<int:pk>/propose/",
-                propose_view(Financing, FinancingForm),
+                propose_view(Financing, FinancingForm, **views.TRANCHE_PROPOSALS),
             ),
         },
     ),

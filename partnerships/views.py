@@ -172,6 +172,25 @@ def financing_panel(request, project_pk: int, status: int = 200, **extra):
     return render(request, "partnerships/project_detail.html#financing", context, status=status)
 
 
+def tranche_proposal_panel(view, form, status, conflict):
+    """A focal point's proposal of a tranche, in place in the project's financing panel
+    (leadit.proposals.views.ProposeView.in_place); the panel alone once it is sent."""
+    project = view.parent_record if view.parent else view.object.project
+    extra = {}
+    if form is not None:
+        extra = {"tranche_form": form, "editing": view.object, "conflict": conflict}
+        extra.update(proposing=True, details=view.details)
+    return financing_panel(view.request, project.pk, status, **extra)
+
+
+# The propose pages of tranches: in place in the financing panel with htmx.
+TRANCHE_PROPOSALS = {
+    "in_place": tranche_proposal_panel,
+    "fragment": "financing",
+    "auto_id": "tranche_%s",
+}
+
+
 class FinancingFormView(ModelFormView):
     """Add or edit a tranche: in place in the project's financing panel with htmx, on a page of
     its own without JavaScript. Version-checked like every edit (ModelFormView)."""

@@ -645,3 +645,30 @@ def test_the_menu_counts_what_waits_for_the_secretariat(
     assert "Proposals" not in menu(viewer_client)
     staff_client.post(f"/proposals/{proposal.pk}/reject/", {"reason": "No."})
     assert menu(staff_client)["Proposals"] == 1
+
+
+def test_a_tranche_is_proposed_in_place_in_the_financing_panel(make_focal_point, project):
+    bank = OrganisationFactory(name="Green Bank")
+    theirs = FinancingFactory(project=project, provider=bank)
+    user = make_focal_point(bank, username="bianca")
+    client = Client()
+    client.force_login(user)
+    htmx = {"HX-Request": "true", "HX-Target": "financing"}
+    url = f"/pipeline/{project.pk}/financing/propose/"
+    panel = client.get(url, headers=htmx)
+    html = panel.content.decode()
+    assert panel.status_code == 200 and "<html" not in html
+    assert 'id="financing"' in html and "Propose a tranche" in html
+    assert 'name="proposal-note"' in html and f'hx-post="{url}"' in html
+    refused = client.post(url, {"provider": str(bank.pk), "amount_musd": "-1"}, headers=htmx)
+    assert refused.status_code == 422 and 'id="financing"' in refused.content.decode()
+    data = {"provider": str(bank.pk), "instrument": "grant", "status": "sought", "amount_musd": "5"}
+    sent = client.post(url, data, headers=htmx)
+    assert sent.status_code == 200
+    assert 'id="financing"' in sent.content.decode()
+    assert "Your proposal was sent" in sent.content.decode()  # the message, out of band
+    assert Proposal.objects.get().fixed == {"project": project.pk}
+    # A change to their own tranche, in place too.
+    change_url = f"/pipeline/financing/{theirs.pk}/propose/"
+    form = client.get(change_url, headers=htmx).content.decode()
+    assert "Propose a change to the tranche" in form and f'hx-post="{change_url}"' in form

@@ -54,6 +54,10 @@ class ProposeView(ModelFormView):
     creating = False
     owner_field: str | None = None  # new records: the field that makes them theirs
     parent: tuple | None = None  # (field name, model) of the record a new one belongs to
+    # Shown in place in a panel of another page (a project's financing): in_place(view, form,
+    # status, conflict) renders that panel when htmx targets #<fragment>; form None after
+    # the proposal is sent.
+    in_place = None
 
     def dispatch(self, request, *args, **kwargs):
         user = request.user
@@ -121,6 +125,8 @@ class ProposeView(ModelFormView):
             request,
             "Your proposal was sent to the Secretariat; the record changes when they accept it.",
         )
+        if self.in_place and wants_fragment(request, self.fragment):
+            return self.in_place(self, None, 200, None)
         url = self.back_url() if self.object or self.parent else proposal.get_absolute_url()
         return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
 
@@ -130,6 +136,8 @@ class ProposeView(ModelFormView):
         return self.object.get_absolute_url()
 
     def render(self, form, status=200, conflict=None):
+        if self.in_place and wants_fragment(self.request, self.fragment):
+            return self.in_place(self, form, status, conflict)
         response = super().render(form, status, conflict)
         meta = self.model._meta
         if self.object is not None:

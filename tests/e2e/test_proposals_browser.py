@@ -149,3 +149,26 @@ def test_the_proposals_pages_are_accessible_and_fit_the_screen(browser, site, dj
                 assert response.status == 200, path
                 problems += check(page, name, width_name)
     assert not problems, "\n".join(problems)
+
+
+def test_a_tranche_is_proposed_in_place(browser, site, django_user_model):
+    project = Project.objects.order_by("pk").first()
+    bank = Organisation.objects.exclude(pk=project.sponsor_id).order_by("pk").first()
+    focal_point(django_user_model, "bianca", "Bianca", "Bank", bank)
+    page = browser.new_context().new_page()
+    log_in_as(page, site, "bianca")
+    page.goto(f"{site}{project.get_absolute_url()}")
+    page.evaluate("window.__noReload = true")
+    panel = page.locator("#financing")
+    panel.get_by_role("link", name="Propose a tranche").click()
+    expect(panel.locator("h3")).to_have_text("Propose a tranche")
+    panel.locator("select[name=instrument]").select_option("grant")
+    panel.locator("input[name=amount_musd]").fill("12.5")
+    panel.locator("textarea[name=proposal-note]").fill("Approved by our board in May.")
+    panel.get_by_role("button", name="Send the proposal").click()
+    expect(page.locator("#messages")).to_contain_text("Your proposal was sent")
+    expect(panel.locator("form")).to_have_count(0)
+    assert page.evaluate("window.__noReload") is True  # all in place, no page load
+    proposal = Proposal.objects.get()
+    assert proposal.fixed == {"project": project.pk}
+    assert proposal.changes["provider"]["new"] == bank.pk
