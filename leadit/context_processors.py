@@ -56,19 +56,7 @@ def navigation(request):
             if not may_open(request.user, url):
                 continue  # a page the user's role does not open is not offered
             active = path == prefix if prefix == "/" else path.startswith(prefix)
-            item = {"label": label, "url": url, "active": active}
-            if name == "proposals:proposal_list":
-                item["count"] = pending_count(request.user)
-            items.append(item)
+            items.append({"label": label, "url": url, "active": active})
         if items:
             sections.append({"pillar": pillar, "links": items})
     return {"navigation": sections}
-
-
-def pending_count(user) -> int | None:
-    """Proposals waiting for the Secretariat's decision, for the menu (None for others)."""
-    from leadit.proposals.models import Proposal
-
-    if not user.has_perm("proposals.change_proposal"):
-        return None
-    return Proposal.objects.pending_count()

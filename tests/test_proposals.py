@@ -626,27 +626,6 @@ def test_a_focal_point_s_record_page_fits_the_budget(fiona_client, project):
     assert len(queries) <= 11, [q["sql"][:120] for q in queries]
 
 
-def test_the_menu_counts_what_waits_for_the_secretariat(
-    fiona_client, fiona, project, staff_client, viewer_client
-):
-    def menu(client):
-        return {
-            link["label"]: link.get("count")
-            for pillar in client.get("/pipeline/").context["navigation"]
-            for link in pillar["links"]
-        }
-
-    assert menu(staff_client)["Proposals"] == 0
-    proposal = propose(fiona_client, project, fiona, site="Luleå")
-    propose(fiona_client, project, fiona, capex_musd="250")
-    assert menu(staff_client)["Proposals"] == 2
-    assert '<span class="menu-count">2' in staff_client.get("/").content.decode()
-    assert menu(fiona_client)["Proposals"] is None  # their own list: no count
-    assert "Proposals" not in menu(viewer_client)
-    staff_client.post(f"/proposals/{proposal.pk}/reject/", {"reason": "No."})
-    assert menu(staff_client)["Proposals"] == 1
-
-
 def test_a_tranche_is_proposed_in_place_in_the_financing_panel(make_focal_point, project):
     bank = OrganisationFactory(name="Green Bank")
     theirs = FinancingFactory(project=project, provider=bank)

@@ -5,29 +5,16 @@ any tracker model with an ownership rule (leadit.sections.ownership)."""
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.db import models
 from django.urls import reverse
 from django.utils.text import capfirst
 
 from leadit.people import person_name
 
-PENDING_COUNT = "proposals:pending-count"
-
 
 class ProposalQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=Proposal.Status.PENDING)
-
-    def pending_count(self) -> int:
-        """How many wait for a decision, for the menu of every page: cached, and forgotten
-        when a proposal is saved (in this process; other processes' copies within a minute,
-        or at once with a shared cache, DJANGO_CACHE_URL)."""
-        count = cache.get(PENDING_COUNT)
-        if count is None:
-            count = self.model.objects.pending().count()
-            cache.set(PENDING_COUNT, count, 60)
-        return count
 
     def for_record(self, record):
         return self.filter(
@@ -105,17 +92,8 @@ class Proposal(models.Model):
         what = "New" if self.kind == self.Kind.NEW else "Change to"
         return f"{what} {self.record_type}: {self.title}"
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        cache.delete(PENDING_COUNT)  # the menu's count
-
     def get_absolute_url(self) -> str:
         return reverse("proposals:proposal_detail", args=[self.pk])
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        cache.delete(PENDING_COUNT)
-        return result
 
     @property
     def model(self):

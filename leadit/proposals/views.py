@@ -44,7 +44,7 @@ def proposal_form(form_class):
 
 
 class ProposeView(ModelFormView):
-    """ "Propose a change" to a record that is the focal point's (the URL's pk), or a new
+    """The page "Propose a change" to a record that is the focal point's (the URL's pk), or a new
     record with `owner_field` one of their organisations (and, for a part of a record such as
     a project's tranche, `parent`: the URL's pk is then that record's). The record is not
     changed: a proposal of the fields the form changed is stored for the Secretariat."""
@@ -105,7 +105,6 @@ class ProposeView(ModelFormView):
             loaded = form.cleaned_data["loaded_version"]
             if current.version != loaded:
                 # Changed since the form was opened: the merge view, as for an edit.
-                self.original = values.current_values(self.form_class, current, request.user)
                 return self.conflict(form, current, loaded)
         changes = values.changes_of(form, None if self.creating else self.original)
         if not changes:
