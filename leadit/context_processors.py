@@ -15,6 +15,8 @@ NAVIGATION = [
             # The Secretariat's only (the menu offers what a role may open).
             ("Focal points", "accounts:focalpoint_list", "/focal-points/"),
             ("History", "history", "/history/"),
+            # The Secretariat's review queue; a focal point's own proposals.
+            ("Proposals", "proposals:proposal_list", "/proposals/"),
         ],
     ),
     (

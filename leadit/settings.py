@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "leadit.sections",
     "leadit.demo",
     "leadit.jobs",
+    "leadit.proposals",
     "members",
     "partnerships",
 ]
@@ -280,6 +281,9 @@ LOGGING = {
     "root": {"handlers": ["stdout"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Where the review queue's mail goes: a new proposal from a focal point (leadit.proposals).
+SECRETARIAT_EMAIL = os.environ.get("LEADIT_SECRETARIAT_EMAIL", "secretariat@localhost")
 
 # The admin's address can be moved off the well-known /admin/.
 ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"

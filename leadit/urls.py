@@ -48,6 +48,7 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("", include("leadit.jobs.urls")),
     path("", include("leadit.accounts.urls")),
+    path("", include("leadit.proposals.urls")),
     path("", include("members.urls")),
     path("", include("partnerships.urls")),
 ]

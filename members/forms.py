@@ -10,6 +10,9 @@ register_lookup("member", Member, ("organisation__name", "organisation__short_na
 
 
 class MemberForm(VersionedForm):
+    # Whether the membership is confirmed is the Secretariat's to say.
+    secretariat_fields = (*VersionedForm.secretariat_fields, "verified")
+
     class Meta(VersionedForm.Meta):
         model = Member
         fields = [

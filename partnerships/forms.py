@@ -202,9 +202,21 @@ class ProjectForm(SoughtTranchesMixin, VersionedForm):
         }
         help_texts = {"stage": "Changing it here records a stage change dated today."}
 
+    secretariat_fields = (
+        *VersionedForm.secretariat_fields,
+        "qualified",
+        "qualification_reason",
+        "confidence",
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.add_tranche_fields(self.instance if self.instance.pk else None)
+
+    def for_proposal(self) -> None:
+        super().for_proposal()
+        # What became of sought tranches at FID is the Secretariat's to record on accepting.
+        self.sought_tranches = []
 
     def clean(self):
         cleaned = super().clean()

@@ -1,8 +1,16 @@
+from leadit.proposals.views import propose_view
 from leadit.sections.urls import section_urls
 
 from . import views
-from .forms import AssistanceForm, EngagementForm, ForumActivityForm, PartnershipForm, ProjectForm
-from .models import Assistance, Engagement, ForumActivity, Partnership, Project
+from .forms import (
+    AssistanceForm,
+    EngagementForm,
+    FinancingForm,
+    ForumActivityForm,
+    PartnershipForm,
+    ProjectForm,
+)
+from .models import Assistance, Engagement, Financing, ForumActivity, Partnership, Project
 
 app_name = "partnerships"
 
@@ -13,6 +21,7 @@ urlpatterns = [
         list_view=views.ProjectListView,
         detail_view=views.ProjectDetailView,
         form_class=ProjectForm,
+        propose_new="sponsor",  # a focal point proposes projects their organisations sponsor
         extra={
             "move_stage": ("<int:pk>/stage/", views.project_move_stage),
             # A project's financing tranches, edited in place on its page.
@@ -22,6 +31,22 @@ urlpatterns = [
             ),
             "financing_update": ("financing/<int:pk>/edit/", views.FinancingFormView.as_view()),
             "financing_delete": ("financing/<int:pk>/delete/", views.FinancingDeleteView.as_view()),
+            # A focal point's proposals: a tranche they provide, a change to one of theirs.
+            "financing_propose_new": (
+                "<int:pk>/financing/propose/",
+                propose_view(
+                    Financing,
+                    FinancingForm,
+                    creating=True,
+                    owner_field="provider",
+                    parent=("project", Project),
+                    **views.TRANCHE_PROPOSALS,
+                ),
+            ),
+            "financing_propose": (
+                "financing/<int:pk>/propose/",
+                propose_view(Financing, FinancingForm, **views.TRANCHE_PROPOSALS),
+            ),
         },
     ),
     *section_urls(

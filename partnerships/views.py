@@ -7,8 +7,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from leadit.proposals.models import Proposal
 from leadit.sections.bulk import DELETE, MOVE, SET_CONFIDENCE, VERIFY
 from leadit.sections.editing import DeleteView, ModelFormView
+from leadit.sections.ownership import is_focal_point, owned, with_theirs
 from leadit.sections.views import (
     FilteredListView,
     RecordDetailView,
@@ -108,6 +110,9 @@ class ProjectDetailView(RecordDetailView):
     facts_exclude = ("name", "description")  # the page's heading and its closing paragraph
 
     def get_queryset(self):
+        tranches = Financing.objects.select_related("provider")
+        if proposes_financing(self.request.user):
+            tranches = with_theirs(tranches, self.request.user)  # marked in the same query
         return (
             Project.objects.select_related(
                 "sponsor__membership",
@@ -118,7 +123,7 @@ class ProjectDetailView(RecordDetailView):
             )
             .annotate(profile_region=classification.profile_region())
             .prefetch_related(
-                Prefetch("financing", queryset=Financing.objects.select_related("provider")),
+                Prefetch("financing", queryset=tranches),
                 Prefetch(
                     "stage_changes",
                     queryset=StageChange.objects.select_related("recorded_by").order_by(
@@ -151,8 +156,12 @@ def with_financing(pk: int) -> Project:
 def financing_context(request, project, **extra) -> dict:
     """What the financing panel needs: which of the add/edit/remove controls the user gets."""
     user = request.user
+    proposing = proposes_financing(user)
     return {
         "project": project,
+        # A focal point proposes a tranche they provide, or a change to one of theirs.
+        "can_propose_financing": proposing,
+        "own_tranches": owned_tranches(user, project) if proposing else set(),
         "can_add_financing": can(user, "add", Financing),
         "can_change_financing": can(user, "change", Financing),
         "can_delete_financing": can(user, "delete", Financing),
@@ -160,11 +169,42 @@ def financing_context(request, project, **extra) -> dict:
     }
 
 
+def proposes_financing(user) -> bool:
+    """A focal point (who cannot add tranches) proposes them instead."""
+    return not can(user, "add", Financing) and can(user, "add", Proposal) and is_focal_point(user)
+
+
+def owned_tranches(user, project) -> set[int]:
+    tranches = project.financing.all()
+    if all(hasattr(tranche, "theirs") for tranche in tranches):  # marked by the prefetch
+        return {tranche.pk for tranche in tranches if tranche.theirs}
+    return set(owned(Financing, user).filter(project=project).values_list("pk", flat=True))
+
+
 def financing_panel(request, project_pk: int, status: int = 200, **extra):
     """The project page's financing panel alone (htmx), the key figures swapped out of band."""
     project = with_financing(project_pk)
     context = financing_context(request, project, **extra)
     return render(request, "partnerships/project_detail.html#financing", context, status=status)
+
+
+def tranche_proposal_panel(view, form, status, conflict):
+    """A focal point's proposal of a tranche, in place in the project's financing panel
+    (leadit.proposals.views.ProposeView.in_place); the panel alone once it is sent."""
+    project = view.parent_record if view.parent else view.object.project
+    extra = {}
+    if form is not None:
+        extra = {"tranche_form": form, "editing": view.object, "conflict": conflict}
+        extra.update(proposing=True, details=view.details)
+    return financing_panel(view.request, project.pk, status, **extra)
+
+
+# The propose pages of tranches: in place in the financing panel with htmx.
+TRANCHE_PROPOSALS = {
+    "in_place": tranche_proposal_panel,
+    "fragment": "financing",
+    "auto_id": "tranche_%s",
+}
 
 
 class FinancingFormView(ModelFormView):

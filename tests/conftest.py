@@ -23,6 +23,10 @@ def ensure_roles() -> None:
     viewer.permissions.set(tracker.filter(codename__startswith="view_"))
     focal_point, _ = Group.objects.get_or_create(name=FOCAL_POINT)
     focal_point.permissions.set(tracker.filter(codename__startswith="view_"))
+    # Proposals (leadit.proposals): focal points make them, the Secretariat decides.
+    from leadit.proposals.roles import grant_proposal_permissions
+
+    grant_proposal_permissions()
 
 
 @pytest.fixture(autouse=True)

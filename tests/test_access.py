@@ -3,13 +3,14 @@
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.management.color import no_style
 from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from leadit.roles import SECRETARIAT, TRACKER_APPS, VIEWER
 from leadit.sections.registry import viewname
-from members.models import FocalPoint
+from members.models import FocalPoint, Organisation
 from partnerships.models import Assistance, Financing, Project
 
 from . import sections
@@ -75,10 +76,24 @@ def site_paths():
     return {path for path, _ in site_urls()}
 
 
+# A focal point's proposals on their own records (leadit.proposals), and the Secretariat's
+# review queue: neither is a viewer's page, each has its own tests below.
+PROPOSE_SUFFIXES = ("_propose", "_propose_new")
+REVIEW_POST_ONLY = (
+    "proposals:proposal_accept",
+    "proposals:proposal_reject",
+    "proposals:proposal_withdraw",
+)
+
+
+def is_proposal_url(name: str) -> bool:
+    return name.endswith(PROPOSE_SUFFIXES) or name.startswith("proposals:")
+
+
 ALL_URLS = sorted(set(site_urls()))
 # Pages of the Secretariat's alone (accounts: who the focal points are, their addresses).
 SECRETARIAT_ONLY = {"accounts:focalpoint_list"}
-WRITE_URLS = [(p, n) for p, n in ALL_URLS if n.endswith(WRITE_SUFFIXES)]
+WRITE_URLS = [(p, n) for p, n in ALL_URLS if n.endswith(WRITE_SUFFIXES) and not is_proposal_url(n)]
 READ_URLS = [
     (p, n)
     for p, n in ALL_URLS
@@ -87,7 +102,10 @@ READ_URLS = [
     and n != "logout"
     and n not in OWN_SETTINGS
     and n not in SECRETARIAT_ONLY
+    and not is_proposal_url(n)
 ]
+PROPOSE_URLS = [(p, n) for p, n in ALL_URLS if n.endswith(PROPOSE_SUFFIXES)]
+REVIEW_URLS = [(p, n) for p, n in ALL_URLS if n.startswith("proposals:")]
 
 
 def export_job(owner):
@@ -259,6 +277,11 @@ def test_secretariat_group_can_do_everything_on_every_tracker_model():
         "see_internal",  # the Secretariat's internal fields and lists
         "view_undeliveredmail",  # mail the worker could not send (leadit.mail)
         "delete_undeliveredmail",
+        # Focal points' proposals: the Secretariat decides them (change_proposal).
+        "add_proposal",
+        "view_proposal",
+        "change_proposal",
+        "delete_proposal",
     }
 
 
@@ -330,6 +353,71 @@ def test_permissions_read_in_one_query_match_django_s_model_backend(
             assert RoleBackend().get_all_permissions(fresh) == expected  # cached on the user
     assert "partnerships.change_project" in RoleBackend().get_all_permissions(secretariat_user)
     assert "partnerships.change_project" not in RoleBackend().get_all_permissions(viewer_user)
+
+
+def a_proposal(user):
+    """Proposal 1, of `user`, on project 1."""
+    from leadit.proposals.models import Proposal
+
+    project = Project.objects.get(pk=1)
+    return Proposal.objects.create(
+        pk=1,
+        content_type=ContentType.objects.get_for_model(Project),
+        object_id=1,
+        changes={"site": {"label": "Site", "old": project.site, "new": "Luleå"}},
+        version=project.version,
+        title=str(project),
+        proposed_by=user,
+    )
+
+
+@pytest.fixture
+def focal_client(records, make_focal_point):
+    """A focal point of every organisation record 1 of a section belongs to (project 1's
+    sponsor, tranche 1's provider, ...), with proposal 1 of their own."""
+    from django.test import Client
+
+    from leadit.sections.ownership import owned_models
+
+    organisations = {Organisation.objects.get(pk=1)}
+    for model in owned_models():
+        record = model.objects.filter(pk=1).first()
+        for name in ("organisation", "sponsor", "provider", "recipient"):
+            related = getattr(record, name, None) if record is not None else None
+            if isinstance(related, Organisation):
+                organisations.add(related)
+    user = make_focal_point(*organisations, username="fran")
+    a_proposal(user)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("path, name", PROPOSE_URLS)
+def test_only_a_focal_point_proposes_on_their_own_records(
+    viewer_client, staff_client, focal_client, records, path, name
+):
+    assert viewer_client.get(path).status_code == 403
+    assert viewer_client.post(path, {"name": "x", "title": "x"}).status_code == 403
+    # The Secretariat edits instead: no record is theirs to propose on.
+    assert staff_client.get(path).status_code in (403, 404)
+    assert staff_client.post(path, {"name": "x"}).status_code in (403, 404)
+    assert focal_client.get(path).status_code == 200, path
+
+
+@pytest.mark.parametrize("path, name", REVIEW_URLS)
+def test_the_review_queue_is_not_a_viewers_page(
+    viewer_client, staff_client, focal_client, records, path, name
+):
+    post_only = name in REVIEW_POST_ONLY
+    if not post_only:
+        assert viewer_client.get(path).status_code == 403
+        assert staff_client.get(path).status_code == 200
+        assert focal_client.get(path).status_code == 200  # their own proposal 1
+        assert staff_client.post(path).status_code == 405
+    else:
+        assert staff_client.get(path).status_code == 405
+    assert viewer_client.post(path, {"reason": "x", "fields": "site"}).status_code == 403
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 from leadit.people import person_name
 
 from .caching import cache_select_options
+from .columns import declaration_for
 from .fields import EMPTY_IN_FORMS, checked_formfield, label_empty_choices
 from .history import field_changes, label_values
 from .registry import url_of
@@ -43,6 +44,12 @@ class VersionedForm(forms.ModelForm):
 
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
+    # The Secretariat's own judgements (its verification, its assessments): a focal point's
+    # proposal form leaves them out (leadit.proposals), with the internal fields of the model's
+    # declaration (its notes, owners: leadit.sections.internal), so they can be neither seen
+    # there nor proposed.
+    secretariat_fields: tuple[str, ...] = ("last_verified_on",)
+
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
@@ -60,6 +67,16 @@ class VersionedForm(forms.ModelForm):
         for field in self.fields.values():
             if isinstance(field.widget, SearchableSelect) and user is not None:
                 field.widget.offer_create(user)
+
+    def for_proposal(self) -> None:
+        """Only what a focal point may propose: the record's own fields (Meta.fields) less the
+        internal ones and the Secretariat's judgements. A field the form does not keep cannot be
+        proposed."""
+        internal = declaration_for(self._meta.model).internal
+        offered = set(self._meta.fields or ()) - set(internal) - set(self.secretariat_fields)
+        for name in list(self.fields):
+            if name not in offered and name != "loaded_version":
+                del self.fields[name]
 
     def in_dialog(self) -> None:
         """Rendered inside the dialog: no dialog of its own (one at a time)."""

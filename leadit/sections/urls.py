@@ -8,6 +8,8 @@ model's pages exist and link to them by one naming rule, `viewname(model, action
 
 from django.urls import path
 
+from leadit.proposals.views import propose_view, proposes
+
 from .bulk import BulkView
 from .editing import DeleteView, ModelFormView, VerifyView
 from .registry import Section, register
@@ -26,9 +28,14 @@ def section_urls(
     form_class,
     exports: tuple[str, ...] = ("csv", "xlsx"),
     extra: dict | None = None,
+    propose_new: str | None = None,
 ) -> list:
     """The URL set of one section: list, exports, record, new, edit, delete, history, verify
-    (for sourced records), plus `extra` pages {action: (route below the prefix, view)}."""
+    (for sourced records), plus `extra` pages {action: (route below the prefix, view)}.
+
+    A model with an ownership rule (leadit.sections.ownership) also gets "Propose a change"
+    for focal points; `propose_new` names the field that makes a new record theirs, and gives
+    "Propose a new <record>" (leadit.proposals)."""
     name = model._meta.model_name
     form = ModelFormView.as_view(model=model, form_class=form_class)
     routes = {
@@ -47,6 +54,13 @@ def section_urls(
     }
     if any(f.name == "last_verified_on" for f in model._meta.fields):
         routes["verify"] = ("<int:pk>/verify/", VerifyView.as_view(model=model))
+    if proposes(model):
+        routes["propose"] = ("<int:pk>/propose/", propose_view(model, form_class))
+        if propose_new:
+            routes["propose_new"] = (
+                "propose/",
+                propose_view(model, form_class, creating=True, owner_field=propose_new),
+            )
     routes.update(extra or {})
     register(Section(model, prefix, set(routes), tuple(exports), list_view, form_class))
     return [

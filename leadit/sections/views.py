@@ -486,6 +486,12 @@ class FilteredListView(PermissionMixin, FilterView):
             return None
         return url_of(self.model, "create")
 
+    def propose_url(self) -> str | None:
+        """A focal point's "Propose a new <record>" (leadit.proposals), where offered."""
+        from leadit.proposals.records import new_record_url
+
+        return new_record_url(self.model, self.request.user)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = self.filterset
@@ -512,6 +518,7 @@ class FilteredListView(PermissionMixin, FilterView):
                 for fmt in section_of(self.model).exports
             ],
             create_url=self.create_url,  # called by the template, so fragments skip the query
+            propose_url=self.propose_url,
             verbose_name=self.model._meta.verbose_name,
             verbose_name_plural=self.model._meta.verbose_name_plural,
         )
@@ -648,8 +655,12 @@ class RecordDetailView(PermissionMixin, DetailView):
 
     def get_object(self, queryset=None):
         # The derived facts (e.g. a country's region) come with the record: no query each.
+        from leadit.proposals.records import with_pending
+
         queryset = queryset if queryset is not None else self.get_queryset()
-        return super().get_object(declaration_for(self.model).annotate(queryset))
+        queryset = declaration_for(self.model).annotate(queryset)
+        # The proposals pending on it come along too (leadit.proposals).
+        return super().get_object(with_pending(queryset, self.request.user))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -661,6 +672,10 @@ class RecordDetailView(PermissionMixin, DetailView):
                 return None
             return url_of(self.model, view, self.object.pk)
 
+        # A focal point's "Propose a change", and the proposals pending on this record.
+        from leadit.proposals.records import record_proposals
+
+        context.update(record_proposals(self.object, user))
         context.update(
             facts=record_facts(self.object, self.facts_exclude, user),
             # What other apps contribute to this kind of record page (leadit.sections.panels).
