@@ -1,8 +1,10 @@
-"""Authentication backend: Django's ModelBackend, reading a user's permissions in one query."""
+"""Authentication backend: Django's ModelBackend, reading a user's permissions in one query and
+the organisations a focal point speaks for with the user."""
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
-from django.db.models import Q
+from django.db.models import CharField, Q, StringAgg, Value
+from django.db.models.functions import Cast
 
 
 class RoleBackend(ModelBackend):
@@ -19,3 +21,20 @@ class RoleBackend(ModelBackend):
             pairs = permissions.values_list("content_type__app_label", "codename")
             user_obj._perm_cache = {f"{app}.{code}" for app, code in pairs.order_by().distinct()}
         return user_obj._perm_cache
+
+    def get_user(self, user_id):
+        """The session's user, with the ids of the organisations they speak for as a focal
+        point (`focal_organisations`, read by members.ownership) in the same query: whose records
+        are theirs is asked on most pages."""
+        from django.contrib.auth import get_user_model
+
+        users = get_user_model()._default_manager.annotate(
+            focal_organisations=StringAgg(
+                Cast("focal_point__organisations", CharField()), Value(","), default=Value("")
+            )
+        )
+        try:
+            user = users.get(pk=user_id)
+        except users.model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None

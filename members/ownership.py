@@ -9,6 +9,10 @@ from .models import Contact, FocalPoint, Member, Organisation
 
 
 def organisations_of(user) -> list[int]:
+    # The session's user arrives with them (leadit.auth.RoleBackend.get_user).
+    known = getattr(user, "focal_organisations", None)
+    if known is not None:
+        return [int(pk) for pk in known.split(",") if pk]
     return list(
         FocalPoint.organisations.through.objects.filter(focalpoint__user=user).values_list(
             "organisation_id", flat=True

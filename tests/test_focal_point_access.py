@@ -194,11 +194,14 @@ def walk(client, pk: int) -> list[str]:
             problems.append(f"{what}: shows an internal field")
 
     for path, name in urls_over(pk):
-        has_record = str(pk) in path
+        # A proposal of a new record of their own for B's (a tranche they provide to B's
+        # project) is theirs to make: like any new record, it must store and show nothing of B's.
+        has_record = str(pk) in path and not name.endswith("_propose_new")
         if is_write(name):
             before = None if has_record else database_state()
             get = client.get(path)
-            allowed = (403, 404, 405) if name.endswith(POST_ONLY_SUFFIXES) else (403, 404)
+            post_only = (*POST_ONLY_SUFFIXES, "_accept", "_reject", "_withdraw")
+            allowed = (403, 404, 405) if name.endswith(post_only) else (403, 404)
             post = client.post(path, HOSTILE_POST)
             # The same as htmx sends it from a page (a panel's form, a dialog).
             htmx = {"HX-Request": "true", "HX-Target": "form"}
@@ -206,9 +209,10 @@ def walk(client, pk: int) -> list[str]:
             if has_record:
                 if get.status_code not in allowed:
                     problems.append(f"GET {path}: {get.status_code}, not 403/404")
+                # 405: a proposal's page, read-only, refuses a POST before reading anything.
                 for response in (post, htmx_post):
-                    if response.status_code not in (403, 404):
-                        problems.append(f"POST {path}: {response.status_code}, not 403/404")
+                    if response.status_code not in (403, 404, 405):
+                        problems.append(f"POST {path}: {response.status_code}, not 403/404/405")
             else:  # a new record (or a proposal of one): never one of B's, never stored
                 leaks(get, f"GET {path}")
                 if database_state() != before:

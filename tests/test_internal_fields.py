@@ -198,7 +198,7 @@ def test_lookups_find_nothing_by_internal_text(reader, member):
     assert "Bravo Steel" in text(reader.get("/lookup/member/", {"field": "f", "f__search": "bra"}))
 
 
-def test_a_focal_point_has_the_viewer_s_menu_and_every_link_opens(viewer_client, make_focal_point):
+def test_a_focal_point_has_the_viewer_s_menu_and_their_proposals(viewer_client, make_focal_point):
     client = Client()
     client.force_login(make_focal_point(OrganisationFactory()))
 
@@ -209,7 +209,11 @@ def test_a_focal_point_has_the_viewer_s_menu_and_every_link_opens(viewer_client,
             for link in p["links"]
         ]
 
-    assert offered(client) == offered(viewer_client)
+    # The viewer's menu, and their own proposals (leadit.proposals) besides.
+    assert [link for link in offered(client) if link != ("Proposals", "/proposals/")] == offered(
+        viewer_client
+    )
+    assert ("Proposals", "/proposals/") in offered(client)
     for _, url in offered(client):
         assert client.get(url).status_code == 200, url
 
