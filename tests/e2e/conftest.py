@@ -42,6 +42,15 @@ def site(live_server, django_user_model):
     user = django_user_model.objects.create_user("officer", password=PASSWORD, is_staff=True)
     ensure_roles()
     user.groups.add(Group.objects.get(name=SECRETARIAT))
+    # One focal point, so that the Secretariat's list of them has a row to lay out.
+    from members.models import FocalPoint, Organisation
+
+    frida = django_user_model.objects.create_user(
+        "frida.focal@salzgitter-ag.example", email="frida.focal@salzgitter-ag.example"
+    )
+    FocalPoint.objects.create(user=frida).organisations.set(
+        Organisation.objects.filter(name="Salzgitter AG")
+    )
     return live_server.url
 
 
