@@ -61,3 +61,20 @@ def log_in(page, site):
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     expect(page).to_have_url(f"{site}/pipeline/")
+
+
+@pytest.fixture
+def fresh_page(browser):
+    """fresh_page() -> a page in a browser context of its own (one person's session). Every
+    context is closed after the test: an open one keeps the live server's threads, and their
+    database sessions, alive, and PostgreSQL then refuses to drop the test database."""
+    contexts = []
+
+    def make():
+        context = browser.new_context()
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()

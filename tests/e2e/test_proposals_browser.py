@@ -37,7 +37,7 @@ def log_in_as(page, site, username):
     expect(page.locator(".user-menu__name")).to_be_visible()
 
 
-def test_a_proposal_is_made_accepted_and_credited_to_both(browser, site, django_user_model):
+def test_a_proposal_is_made_accepted_and_credited_to_both(fresh_page, site, django_user_model):
     project = Project.objects.exclude(capex_musd=777).order_by("pk").first()
     company = project.sponsor
     stranger = (
@@ -50,7 +50,7 @@ def test_a_proposal_is_made_accepted_and_credited_to_both(browser, site, django_
     officer.save()
 
     # The focal point proposes a new capex, with a note and a source.
-    fiona = browser.new_context().new_page()
+    fiona = fresh_page()
     log_in_as(fiona, site, "fiona")
     fiona.goto(f"{site}{project.get_absolute_url()}")
     expect(fiona.get_by_role("link", name="Edit", exact=True)).to_have_count(0)
@@ -65,7 +65,7 @@ def test_a_proposal_is_made_accepted_and_credited_to_both(browser, site, django_
     expect(fiona.locator("#key-figures")).not_to_contain_text("777")
 
     # The Secretariat reviews it in the queue and accepts it.
-    officer_page = browser.new_context().new_page()
+    officer_page = fresh_page()
     log_in_as(officer_page, site, "officer")
     officer_page.goto(f"{site}/proposals/")
     card = officer_page.locator("article.proposal", has_text=project.name)
@@ -93,7 +93,7 @@ def test_a_proposal_is_made_accepted_and_credited_to_both(browser, site, django_
     expect(fiona.locator("article.proposal", has_text=project.name)).to_contain_text("Accepted")
 
     # Another organisation's focal point: no button, and the URL refuses them.
-    otto = browser.new_context().new_page()
+    otto = fresh_page()
     log_in_as(otto, site, "otto")
     otto.goto(f"{site}{project.get_absolute_url()}")
     expect(otto.locator("h1")).to_have_text(project.name)
@@ -111,7 +111,7 @@ def test_a_proposal_is_made_accepted_and_credited_to_both(browser, site, django_
 
 
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed (make test runs npm ci)")
-def test_the_proposals_pages_are_accessible_and_fit_the_screen(browser, site, django_user_model):
+def test_the_proposals_pages_are_accessible_and_fit_the_screen(fresh_page, site, django_user_model):
     project = Project.objects.order_by("pk").first()
     fiona = focal_point(django_user_model, "fiona", "Fiona", "Focal", project.sponsor)
     proposal = Proposal.objects.create(
@@ -140,7 +140,7 @@ def test_the_proposals_pages_are_accessible_and_fit_the_screen(browser, site, dj
     }
     problems = []
     for username, paths in pages.items():
-        page = browser.new_context().new_page()
+        page = fresh_page()
         log_in_as(page, site, username)
         for width_name, width in WIDTHS.items():
             page.set_viewport_size({"width": width, "height": 900})
@@ -151,11 +151,11 @@ def test_the_proposals_pages_are_accessible_and_fit_the_screen(browser, site, dj
     assert not problems, "\n".join(problems)
 
 
-def test_a_tranche_is_proposed_in_place(browser, site, django_user_model):
+def test_a_tranche_is_proposed_in_place(fresh_page, site, django_user_model):
     project = Project.objects.order_by("pk").first()
     bank = Organisation.objects.exclude(pk=project.sponsor_id).order_by("pk").first()
     focal_point(django_user_model, "bianca", "Bianca", "Bank", bank)
-    page = browser.new_context().new_page()
+    page = fresh_page()
     log_in_as(page, site, "bianca")
     page.goto(f"{site}{project.get_absolute_url()}")
     page.evaluate("window.__noReload = true")
