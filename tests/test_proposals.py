@@ -392,6 +392,7 @@ def test_proposing_a_tranche_they_provide(make_focal_point, other_company, proje
     assert client.post(url, data).status_code == 302
     proposal = Proposal.objects.get()
     assert proposal.fixed == {"project": project.pk}
+    assert str(proposal) == f"New financing: for {project}"  # named after its project
     assert not Financing.objects.exists()
 
     staff_client.post(f"/proposals/{proposal.pk}/accept/", {"fields": list(proposal.changes)})
@@ -651,3 +652,17 @@ def test_a_tranche_is_proposed_in_place_in_the_financing_panel(make_focal_point,
     change_url = f"/pipeline/financing/{theirs.pk}/propose/"
     form = client.get(change_url, headers=htmx).content.decode()
     assert "Propose a change to the tranche" in form and f'hx-post="{change_url}"' in form
+
+
+def test_only_the_fields_in_conflict_and_those_accepted_are_named(
+    fiona_client, fiona, project, staff_client
+):
+    proposal = propose(fiona_client, project, fiona, capex_musd="250", site="Luleå")
+    project.site = "Gällivare"  # the first proposed field changes meanwhile, the last does not
+    project.save()
+    page = staff_client.get(proposal.get_absolute_url()).content.decode()
+    assert "Changed since the proposal: Site. Accepting" in page
+
+    staff_client.post(f"/proposals/{proposal.pk}/accept/", {"fields": ["capex_musd"]})
+    page = staff_client.get(proposal.get_absolute_url()).content.decode()
+    assert "Accepted: Capex (USD million).</p>" in page

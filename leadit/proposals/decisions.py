@@ -30,9 +30,19 @@ def form_for(model):
 
 
 def propose(
-    *, model, record, changes: dict, user, note: str, source_url: str, fixed=None, request=None
+    *,
+    model,
+    record,
+    changes: dict,
+    user,
+    note: str,
+    source_url: str,
+    fixed=None,
+    parent=None,
+    request=None,
 ):
-    """Store a proposal and tell the Secretariat."""
+    """Store a proposal and tell the Secretariat. `parent`: the record a new one belongs to
+    (a tranche's project), which names it when it has no name of its own."""
     proposal = Proposal.objects.create(
         content_type=_content_type(model),
         object_id=record.pk if record is not None else None,
@@ -40,7 +50,7 @@ def propose(
         changes=changes,
         fixed=fixed or {},
         version=getattr(record, "version", None),
-        title=str(record) if record is not None else _new_title(model, changes),
+        title=str(record) if record is not None else _new_title(model, changes, parent),
         note=note,
         source_url=source_url,
         proposed_by=user,
@@ -70,10 +80,12 @@ def _content_type(model):
     return ContentType.objects.get_for_model(model)
 
 
-def _new_title(model, changes: dict) -> str:
+def _new_title(model, changes: dict, parent=None) -> str:
     for name in ("name", "title"):
         if name in changes:
             return str(changes[name]["new"])[:300]
+    if parent is not None:
+        return f"for {parent}"[:300]
     return f"New {model._meta.verbose_name}"
 
 

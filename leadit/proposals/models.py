@@ -95,6 +95,16 @@ class Proposal(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("proposals:proposal_detail", args=[self.pk])
 
+    # Labels of the fields in conflict and of those accepted, in the proposal's order (`rows`
+    # and `conflicts` come from leadit.proposals.review).
+    @property
+    def conflict_labels(self) -> list[str]:
+        return [row["label"] for row in self.rows if row["name"] in self.conflicts]
+
+    @property
+    def accepted_labels(self) -> list[str]:
+        return [row["label"] for row in self.rows if row["name"] in self.accepted_fields]
+
     @property
     def model(self):
         return self.content_type.model_class()

@@ -118,6 +118,7 @@ class ProposeView(ModelFormView):
             note=self.details.cleaned_data["note"],
             source_url=self.details.cleaned_data["source_url"],
             fixed=self.fixed,
+            parent=getattr(self, "parent_record", None),
             request=request,
         )
         messages.success(
