@@ -5,6 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from . import sections
+from .factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -113,11 +114,24 @@ def test_an_impossible_id_is_an_invalid_choice_not_a_crash(staff_client):
     )
 
 
-@pytest.mark.parametrize("value", ["¹", "²³", "٣", "１２", "0", "-1", "9" * 19, "9" * 20, " 7 x"])
+@pytest.mark.parametrize(
+    "value", ["¹", "²³", "٣", "１２", "0", "-1", "9" * 19, "9" * 20, " 7 x", "1\x1f", "7\x1c", " 7"]
+)
 def test_only_ascii_positive_ids_are_plausible(value):
     from leadit.sections.fields import plausible_id
 
     assert not plausible_id(value)
+
+
+@pytest.mark.django_db
+def test_an_id_with_a_control_character_is_refused_not_a_500(staff_client):
+    """Found by hypothesis in CI: '1\x1f' looked like an id once stripped, and the form's
+    searchable select then asked the database for it as it was."""
+    organisation = OrganisationFactory()
+    for value in (f"{organisation.pk}\x1f", f"{organisation.pk}\x1c"):
+        response = staff_client.post("/contacts/new/", {"name": "x", "organisation": value})
+        assert response.status_code == 422, value
+        assert "organisation" in response.context["form"].errors
 
 
 @pytest.mark.django_db

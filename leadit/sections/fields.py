@@ -16,8 +16,10 @@ MAX_ID = 2**63 - 1
 
 
 def plausible_id(value) -> bool:
-    """A positive database id: ASCII digits only (str.isdigit also accepts '¹' and '٣')."""
-    text = str(value).strip()
+    """A positive database id: ASCII digits only (str.isdigit also accepts '¹' and '٣'), and
+    nothing around them: str.strip() takes away control characters such as U+001F that int()
+    then refuses, so the value is checked as it will be used."""
+    text = str(value)
     return text.isascii() and text.isdigit() and len(text) <= 19 and 0 < int(text) <= MAX_ID
 
 
