@@ -316,15 +316,8 @@ def measure_search(client, runs: int) -> list[dict]:
         ("part of a project's number", number[:5]),
     ]
 
-    def median_ms(run) -> float:
-        for _ in range(2):
-            run()
-        times = []
-        for _ in range(runs):
-            started = time.perf_counter()
-            run()
-            times.append(time.perf_counter() - started)
-        return statistics.median(times) * 1000
+    def wall_ms(run) -> float:
+        return median_ms(run, runs)[0]
 
     def sql(q: str):
         """The queries of the search (the count and the first page), replayed bare."""
@@ -338,10 +331,7 @@ def measure_search(client, runs: int) -> list[dict]:
         statements = [query["sql"] for query in captured]
 
         def run():
-            with connection.cursor() as cursor:
-                for statement in statements:
-                    cursor.execute(statement)
-                    cursor.fetchall()
+            replay(connection, statements)
             return found
 
         return run
@@ -351,12 +341,12 @@ def measure_search(client, runs: int) -> list[dict]:
 
     rows = []
     for label, q in terms:
-        row = {"label": label, "term": q, "sql": median_ms(sql(q))}
-        row["fragment"] = median_ms(fragment(q))
+        row = {"label": label, "term": q, "sql": wall_ms(sql(q))}
+        row["fragment"] = wall_ms(fragment(q))
         rows_found = sql(q)()
         with scanning():
-            row["sql_scan"] = median_ms(sql(q))
-            row["fragment_scan"] = median_ms(fragment(q))
+            row["sql_scan"] = wall_ms(sql(q))
+            row["fragment_scan"] = wall_ms(fragment(q))
             assert sql(q)() == rows_found, q  # the same records either way
         row["rows"] = rows_found
         rows.append(row)

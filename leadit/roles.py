@@ -40,38 +40,39 @@ def sync_roles(apps, schema_editor=None) -> None:
     focal_point.permissions.add(*tracker.filter(codename__startswith="view_"))
 
 
+def grant(apps, app_label: str, group_name: str, codenames=None) -> None:
+    """Give the group `group_name` the permissions of `app_label` (only `codenames` if given).
+    In a migration (`apps` its historical registry) the permissions are created first: Django
+    normally creates them only after migrate."""
+    from django.apps import apps as installed_apps
+    from django.contrib.auth.management import create_permissions
+
+    config = apps.get_app_config(app_label)
+    if apps is not installed_apps:  # a migration's historical app registry
+        config.models_module = True
+        create_permissions(config, apps=apps, verbosity=0)
+        config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    permissions = Permission.objects.filter(content_type__app_label=app_label)
+    if codenames is not None:
+        permissions = permissions.filter(codename__in=codenames)
+    group, _ = Group.objects.get_or_create(name=group_name)
+    group.permissions.add(*permissions)
+
+
 def grant_see_internal(apps, schema_editor=None) -> None:
     """Secretariat staff see their internal fields and lists (notes, owners of next steps,
     Needs attention, the review queue); viewers and focal points do not
     (leadit.sections.internal)."""
-    from django.contrib.auth.management import create_permissions
-
-    config = apps.get_app_config("sections")
-    config.models_module = True
-    create_permissions(config, apps=apps, verbosity=0)
-    config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    secretariat, _ = Group.objects.get_or_create(name=SECRETARIAT)
-    secretariat.permissions.add(
-        Permission.objects.get(content_type__app_label="sections", codename="see_internal")
-    )
+    grant(apps, "sections", SECRETARIAT, ["see_internal"])
 
 
 def grant_unlock(apps, schema_editor=None) -> None:
     """Secretariat staff may see and clear login lockouts (django-axes) in the admin."""
-    from django.contrib.auth.management import create_permissions
-
-    config = apps.get_app_config("axes")
-    config.models_module = True
-    create_permissions(config, apps=apps, verbosity=0)
-    config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    secretariat, _ = Group.objects.get_or_create(name=SECRETARIAT)
-    secretariat.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="axes",
-            codename__in=["view_accessattempt", "delete_accessattempt", "view_accesslog"],
-        )
+    grant(
+        apps,
+        "axes",
+        SECRETARIAT,
+        ["view_accessattempt", "delete_accessattempt", "view_accesslog"],
     )

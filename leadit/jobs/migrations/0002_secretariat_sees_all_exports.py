@@ -3,20 +3,10 @@ from django.db import migrations
 
 def grant(apps, schema_editor):
     """Secretariat staff see and download everyone's exports (viewers only their own)."""
-    from django.contrib.auth.management import create_permissions
-
     from leadit.roles import SECRETARIAT
+    from leadit.roles import grant as grant_to
 
-    config = apps.get_app_config("jobs")
-    config.models_module = True
-    create_permissions(config, apps=apps, verbosity=0)
-    config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    secretariat, _ = Group.objects.get_or_create(name=SECRETARIAT)
-    secretariat.permissions.add(
-        Permission.objects.get(content_type__app_label="jobs", codename="see_all_exports")
-    )
+    grant_to(apps, "jobs", SECRETARIAT, ["see_all_exports"])
 
 
 class Migration(migrations.Migration):

@@ -5,23 +5,10 @@ from django.db import migrations, models
 
 def grant(apps, schema_editor):
     """Secretariat staff see undelivered mail in the admin and delete it once dealt with."""
-    from django.contrib.auth.management import create_permissions
-
     from leadit.roles import SECRETARIAT
+    from leadit.roles import grant as grant_to
 
-    config = apps.get_app_config("jobs")
-    config.models_module = True
-    create_permissions(config, apps=apps, verbosity=0)
-    config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    secretariat, _ = Group.objects.get_or_create(name=SECRETARIAT)
-    secretariat.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="jobs",
-            codename__in=["view_undeliveredmail", "delete_undeliveredmail"],
-        )
-    )
+    grant_to(apps, "jobs", SECRETARIAT, ["view_undeliveredmail", "delete_undeliveredmail"])
 
 
 
