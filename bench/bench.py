@@ -294,9 +294,8 @@ def scanning():
         transaction.atomic(),
     ):
         if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                for model in search.searchable_models():
-                    cursor.execute(f'DROP INDEX IF EXISTS "{model._meta.db_table}_search_trgm"')
+            for model in search.searchable_models():
+                search.drop_search_index(connection, model)
         yield
         transaction.set_rollback(True)
 

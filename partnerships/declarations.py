@@ -5,6 +5,7 @@ reader needs are written here. Lists, record pages, exports and imports all read
 from django.db.models import OuterRef, Subquery
 
 from leadit.sections.columns import Column, declare
+from leadit.sections.internal import NOTES
 from members.countries import UNCLASSIFIED, UNCLASSIFIED_LABEL
 from members.models import CountryProfile, country_classification
 
@@ -105,13 +106,12 @@ PROJECT_ID_COLUMN = Column(
 # The Secretariat's working notes on a record (`notes`) are internal, as is who follows an
 # engagement up (leadit.sections.internal). A stage change's and a tranche's `note` are not:
 # they say what the source reports about that step or that tranche, beside its source link.
-SECRETARIAT_NOTES = "the Secretariat's working notes (what to verify, whom to ask)"
 ENGAGEMENT = declare(
     Engagement,
     derived=[PROJECT_ID_COLUMN],
     internal={
         "owner": "the Secretariat officer following it up: the Secretariat's own planning",
-        "notes": SECRETARIAT_NOTES,
+        **NOTES,
     },
 )
 FINANCING = declare(
@@ -134,7 +134,7 @@ PARTNERSHIP = declare(
         "sectors": MANY_TO_MANY,
         "participants": "many-to-many with roles: edited as participants in the admin",
     },
-    internal={"notes": SECRETARIAT_NOTES},
+    internal=NOTES,
 )
 ASSISTANCE = declare(Assistance, exclude={"supported_projects": MANY_TO_MANY})
 FORUM_ACTIVITY = declare(ForumActivity, exclude={"hosts": MANY_TO_MANY, "members": MANY_TO_MANY})

@@ -666,3 +666,11 @@ def test_only_the_fields_in_conflict_and_those_accepted_are_named(
     staff_client.post(f"/proposals/{proposal.pk}/accept/", {"fields": ["capex_musd"]})
     page = staff_client.get(proposal.get_absolute_url()).content.decode()
     assert "Accepted: Capex (USD million).</p>" in page
+
+
+def test_the_queue_and_its_htmx_results_vary_with_the_htmx_headers(staff_client):
+    """One URL serves the page and its #results fragment: a cache must tell them apart."""
+    for headers in ({}, {"HX-Request": "true", "HX-Target": "results"}):
+        response = staff_client.get("/proposals/", headers=headers)
+        assert response.status_code == 200
+        assert "HX-Request" in response["Vary"] and "HX-Target" in response["Vary"]

@@ -22,7 +22,14 @@ from django_htmx.http import HttpResponseClientRedirect
 from leadit.sections.editing import ModelFormView
 from leadit.sections.ownership import organisations_of, owned, owned_models
 from leadit.sections.registry import url_of
-from leadit.sections.views import PermissionMixin, can, list_label, requires, wants_fragment
+from leadit.sections.views import (
+    FragmentListMixin,
+    PermissionMixin,
+    can,
+    list_label,
+    requires,
+    wants_fragment,
+)
 
 from . import changes as values
 from . import decisions
@@ -210,7 +217,7 @@ class ProposalFilterSet(django_filters.FilterSet):
         return queryset if value == "all" else queryset.filter(status=value)
 
 
-class ProposalListView(PermissionMixin, FilterView):
+class ProposalListView(FragmentListMixin, PermissionMixin, FilterView):
     """`/proposals/`: the Secretariat's review queue (pending first by default), or a focal
     point's own proposals with their status."""
 
@@ -247,11 +254,6 @@ class ProposalListView(PermissionMixin, FilterView):
             filterset.filters.pop("organisation", None)
         return filterset
 
-    def get_template_names(self):
-        if wants_fragment(self.request, "results"):
-            return [f"{self.template_name}#results"]
-        return [self.template_name]
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page = list(context["object_list"])
@@ -262,11 +264,6 @@ class ProposalListView(PermissionMixin, FilterView):
             title="Proposals to review" if self.reviewer else "My proposals",
         )
         return context
-
-    def render_to_response(self, context, **kwargs):
-        if self.filterset.is_bound and not self.filterset.is_valid():
-            kwargs["status"] = 422
-        return super().render_to_response(context, **kwargs)
 
 
 def visible_proposal(request, pk) -> Proposal:

@@ -15,6 +15,8 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 
 SEE_INTERNAL = "sections.see_internal"
+# The internal field most models have, as the declarations mark it.
+NOTES = {"notes": "the Secretariat's working notes (what to verify, whom to ask)"}
 
 
 def sees_internal(user) -> bool:

@@ -311,11 +311,35 @@ def internal_text_fields(model) -> list[str]:
     ]
 
 
-class FilteredListView(PermissionMixin, FilterView):
+class FragmentListMixin:
+    """A filtered list served whole or, to htmx, as its `fragment` partial alone, from one URL
+    (so the answer varies with the htmx headers); invalid filters answer 422."""
+
+    fragment = "results"
+
+    @property
+    def filters_ok(self) -> bool:
+        """No filters given, or all of them valid."""
+        return not self.filterset.is_bound or self.filterset.is_valid()
+
+    def get_template_names(self) -> list[str]:
+        names = [self.template_name]
+        if wants_fragment(self.request, self.fragment):
+            return [f"{name}#{self.fragment}" for name in names]
+        return names
+
+    def render_to_response(self, context, **kwargs):
+        if not self.filters_ok:
+            kwargs["status"] = 422  # bad filter input: errors shown by the fields, never a 500
+        response = super().render_to_response(context, **kwargs)
+        patch_vary_headers(response, ("HX-Request", "HX-Target"))
+        return response
+
+
+class FilteredListView(FragmentListMixin, PermissionMixin, FilterView):
     """A filterable, sortable, paginated list; the `results` partial alone for htmx."""
 
     template_name = "generic/object_list.html"
-    fragment = "results"
     columns: list = []
     # On phones each row reads as a card of these column keys, in this order (None: every
     # column, as in the table); the rest of the columns stay on the table for wider screens.
@@ -400,17 +424,6 @@ class FilteredListView(PermissionMixin, FilterView):
                 "The columns are explained in the tracker's docs/data-exchange.md.",
             ),
         ]
-
-    @property
-    def filters_ok(self) -> bool:
-        """No filters given, or all of them valid."""
-        return not self.filterset.is_bound or self.filterset.is_valid()
-
-    def get_template_names(self) -> list[str]:
-        names = [self.template_name]
-        if wants_fragment(self.request, self.fragment):
-            return [f"{name}#{self.fragment}" for name in names]
-        return names
 
     def get_paginate_by(self, queryset) -> int:
         filterset = getattr(self, "filterset", None)
@@ -533,13 +546,6 @@ class FilteredListView(PermissionMixin, FilterView):
             bulk=bool(context["bulk_actions"]),
         )
         return context
-
-    def render_to_response(self, context, **kwargs):
-        if not self.filters_ok:
-            kwargs["status"] = 422  # bad filter input: errors shown by the fields, never a 500
-        response = super().render_to_response(context, **kwargs)
-        patch_vary_headers(response, ("HX-Request", "HX-Target"))
-        return response
 
 
 COLUMN_CHOICES = "column_choices"
