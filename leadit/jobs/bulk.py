@@ -44,14 +44,9 @@ def hand_over_bulk(request, model, action, picks: dict[int, int]) -> Job:
 def run_bulk_change(job_id: int) -> dict:
     from leadit.sections.bulk import BulkRefused, run_job
 
-    job = Job.objects.select_related("owner").get(pk=job_id)
-    Job.objects.filter(pk=job.pk).update(state=Job.State.RUNNING)
-
-    def report(done: int) -> None:
-        Job.objects.filter(pk=job.pk).update(progress=done)
-
+    job = Job.start(job_id)
     try:
-        job.result = run_job(job, report)
+        job.result = run_job(job, job.report)
     except BulkRefused as refused:
         job.fail(str(refused))  # said on the job's page: nothing was changed
         return {}

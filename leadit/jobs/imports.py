@@ -92,8 +92,7 @@ def summary(result) -> dict:
 @task()
 def run_import(job_id: int) -> dict:
     """Check (dry run) or import the job's file, with progress, and keep what it says."""
-    job = Job.objects.select_related("owner").get(pk=job_id)
-    Job.objects.filter(pk=job.pk).update(state=Job.State.RUNNING)
+    job = Job.start(job_id)
     try:
         model_admin = _admin_for(job)
         input_format = _format_for(model_admin, job.file_format)()
@@ -105,7 +104,7 @@ def run_import(job_id: int) -> dict:
         dataset = input_format.create_dataset(data)
         # Each admin of ours imports with one resource.
         resource = model_admin.resource_classes[0]()
-        resource.progress = lambda rows: Job.objects.filter(pk=job.pk).update(progress=rows)
+        resource.progress = job.report
         result = resource.import_data(
             dataset,
             dry_run=job.kind == Job.Kind.IMPORT_CHECK,

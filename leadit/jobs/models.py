@@ -66,6 +66,17 @@ class Job(models.Model):
     def get_absolute_url(self):
         return reverse("jobs:job_detail", args=[self.pk])
 
+    @classmethod
+    def start(cls, pk: int) -> "Job":
+        """The worker takes the job: it is running, and `job.report(n)` records its progress."""
+        job = cls.objects.select_related("owner").get(pk=pk)
+        cls.objects.filter(pk=pk).update(state=cls.State.RUNNING)
+        return job
+
+    def report(self, progress: int) -> None:
+        """How far the worker got (rows, records), for the job's page while it runs."""
+        type(self).objects.filter(pk=self.pk).update(progress=progress)
+
     def fail(self, message: str) -> None:
         """The worker gave up: say why (never a traceback; the log has it)."""
         self.state, self.error, self.finished_at = self.State.FAILED, message, timezone.now()

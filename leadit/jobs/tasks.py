@@ -59,8 +59,7 @@ def _attachment_name(response, job: Job) -> str:
 
 @task()
 def run_export(job_id: int) -> str:
-    job = Job.objects.select_related("owner").get(pk=job_id)
-    Job.objects.filter(pk=job.pk).update(state=Job.State.RUNNING)
+    job = Job.start(job_id)
     try:
         match = resolve(job.path)
         request = HttpRequest()  # the user's request again, as the list view reads it
@@ -70,11 +69,7 @@ def run_export(job_id: int) -> str:
         scheme, _, host = (job.origin or "http://localhost").partition("://")
         request.META["HTTP_HOST"] = host
         request._get_scheme = lambda: scheme
-
-        def report(rows: int) -> None:
-            Job.objects.filter(pk=job.pk).update(progress=rows)
-
-        view = match.func.view_class(**match.func.view_initkwargs, background_progress=report)
+        view = match.func.view_class(**match.func.view_initkwargs, background_progress=job.report)
         view.setup(request, *match.args, **match.kwargs)
         response = view.get(request, *match.args, **match.kwargs)
         if response.status_code != 200:
