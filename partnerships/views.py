@@ -10,7 +10,7 @@ from django.views.decorators.vary import vary_on_headers
 from leadit.proposals.models import Proposal
 from leadit.sections.bulk import DELETE, MOVE, SET_CONFIDENCE, VERIFY
 from leadit.sections.editing import DeleteView, ModelFormView
-from leadit.sections.ownership import is_focal_point, owned, with_theirs
+from leadit.sections.ownership import is_focal_point, with_theirs
 from leadit.sections.views import (
     FilteredListView,
     RecordDetailView,
@@ -110,9 +110,7 @@ class ProjectDetailView(RecordDetailView):
     facts_exclude = ("name", "description")  # the page's heading and its closing paragraph
 
     def get_queryset(self):
-        tranches = Financing.objects.select_related("provider")
-        if proposes_financing(self.request.user):
-            tranches = with_theirs(tranches, self.request.user)  # marked in the same query
+        tranches = tranches_for(self.request.user)
         return (
             Project.objects.select_related(
                 "sponsor__membership",
@@ -146,11 +144,18 @@ class ProjectDetailView(RecordDetailView):
         return context
 
 
-def with_financing(pk: int) -> Project:
+def tranches_for(user):
+    """A project's tranches with their providers; for a focal point each marked `theirs` in
+    the same query."""
+    tranches = Financing.objects.select_related("provider")
+    return with_theirs(tranches, user) if proposes_financing(user) else tranches
+
+
+def with_financing(pk: int, user) -> Project:
     """The project with its tranches and their providers (two queries)."""
-    return Project.objects.prefetch_related(
-        Prefetch("financing", queryset=Financing.objects.select_related("provider"))
-    ).get(pk=pk)
+    return Project.objects.prefetch_related(Prefetch("financing", queryset=tranches_for(user))).get(
+        pk=pk
+    )
 
 
 def financing_context(request, project, **extra) -> dict:
@@ -175,15 +180,13 @@ def proposes_financing(user) -> bool:
 
 
 def owned_tranches(user, project) -> set[int]:
-    tranches = project.financing.all()
-    if all(hasattr(tranche, "theirs") for tranche in tranches):  # marked by the prefetch
-        return {tranche.pk for tranche in tranches if tranche.theirs}
-    return set(owned(Financing, user).filter(project=project).values_list("pk", flat=True))
+    """The focal point's own tranches of the project (marked by tranches_for)."""
+    return {tranche.pk for tranche in project.financing.all() if tranche.theirs}
 
 
 def financing_panel(request, project_pk: int, status: int = 200, **extra):
     """The project page's financing panel alone (htmx), the key figures swapped out of band."""
-    project = with_financing(project_pk)
+    project = with_financing(project_pk, request.user)
     context = financing_context(request, project, **extra)
     return render(request, "partnerships/project_detail.html#financing", context, status=status)
 
