@@ -157,3 +157,34 @@ def test_project_changelist_shows_the_columns_officers_scan(staff_client):
     for header in ("Stage", "Capex $m", "Gap $m", "Comm.", "Verified"):
         assert f">{header}</a>" in html, header
     assert "1,234" in html and "2031" in html and "4 May 2026" in html
+
+
+@pytest.mark.parametrize(
+    ("model", "make", "typed"),
+    [
+        (Organisation, lambda: factories.OrganisationFactory(name="Acería Bajío"), "aceria bajio"),
+        (Project, lambda: ProjectFactory(name="Gällivare Green Steel"), "GALLIVARE"),
+        (
+            Project,
+            lambda: ProjectFactory(sponsor=factories.OrganisationFactory(name="Ferrería Sur")),
+            "ferreria",
+        ),
+    ],
+)
+def test_admin_search_ignores_accents_and_case(staff_client, model, make, typed):
+    found = make()
+    other = ProjectFactory(name="Unrelated plant") if model is Project else None
+    response = staff_client.get(admin_url(model, "changelist"), {"q": typed})
+    assert response.status_code == 200
+    shown = list(response.context["cl"].result_list)
+    assert found in shown
+    assert other not in shown
+
+
+def test_admin_search_still_finds_fields_outside_the_search_text(staff_client):
+    from partnerships.models import Technology
+
+    technology = factories.TechnologyFactory(name="Hydrogen DRI", slug="h2-dri-route")
+    factories.TechnologyFactory(name="Electric arc furnace")
+    response = staff_client.get(admin_url(Technology, "changelist"), {"q": "h2-dri-route"})
+    assert list(response.context["cl"].result_list) == [technology]

@@ -1,12 +1,15 @@
 """What every tracker model's admin shares: the record's name first on its forms, the
-source fields last, and names sorted without regard to case (lists, autocompletes, sorting by
-a column)."""
+source fields last, names sorted without regard to case (lists, autocompletes, sorting by
+a column), and a search box that ignores accents as the site's does."""
 
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.text import smart_split, unescape_string_literal
 from simple_history.admin import SimpleHistoryAdmin
+
+from .search import Searchable, text_search
 
 NAME_FIELDS = ("name", "title")  # what a record is called, where it has one
 SOURCE_FIELDS = ("source_url", "last_verified_on")  # SourcedModel's: its fields come first
@@ -34,6 +37,27 @@ def case_insensitive(model, ordering) -> list:
     return result
 
 
+def folded_search_fields(model, search_fields) -> list[str]:
+    """The admin's search fields that the site's accent-blind search covers: the model's own
+    `search_text_fields`, and `relation__field` where the related model keeps it in its own
+    search text. Prefixed lookups (`^name`, `=code`) are left to the admin's search."""
+    fields = []
+    for path in search_fields:
+        relation, _, rest = path.partition("__")
+        if rest:
+            try:
+                related = model._meta.get_field(relation).related_model
+            except FieldDoesNotExist:
+                continue
+            covered = related is not None and issubclass(related, Searchable)
+            covered = covered and rest in related.search_text_fields
+        else:
+            covered = path in getattr(model, "search_text_fields", ())
+        if covered:
+            fields.append(path)
+    return fields
+
+
 class CaseInsensitiveChangeList(ChangeList):
     def get_ordering_field(self, field_name):
         field = super().get_ordering_field(field_name)
@@ -48,6 +72,21 @@ class TrackerAdmin(SimpleHistoryAdmin):
 
     def get_changelist(self, request, **kwargs):
         return CaseInsensitiveChangeList
+
+    def get_search_results(self, request, queryset, search_term):
+        """The admin's own search, or the site's accent- and case-blind one: "Bajio" finds
+        "Acería Bajío" here too. Every word must match, as in the admin's search."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        fields = folded_search_fields(self.model, self.get_search_fields(request))
+        words = list(smart_split(search_term))
+        if not fields or not words:
+            return results, may_have_duplicates
+        folded = queryset
+        for word in words:
+            if word[0] in "\"'" and word[-1] == word[0] and len(word) > 1:
+                word = unescape_string_literal(word)
+            folded = folded.filter(text_search(self.model, fields, word))
+        return results | folded, may_have_duplicates
 
     def get_ordering(self, request):
         ordering = super().get_ordering(request) or self.model._meta.ordering
