@@ -87,6 +87,21 @@ def test_saving_some_fields_keeps_the_search_text_current(staff_client):
     assert listed(staff_client, "/pipeline/", "turkiye") == {"Türkiye green steel"}
 
 
+def test_writes_that_bypass_save_keep_the_search_text_current(staff_client):
+    first = ProjectFactory(name="Old name", site="Somewhere")
+    second = ProjectFactory(name="Other name", site="Elsewhere")
+    # A data fix in a shell: the filter no longer selects the rows once they are renamed.
+    changed = Project.objects.filter(name="Old name").update(name="Acería Bajío")
+    assert changed == 1
+    second.site = "Gällivare"
+    Project.objects.bulk_update([second], ["site"])
+    assert listed(staff_client, "/pipeline/", "aceria bajio") == {"Acería Bajío"}
+    assert listed(staff_client, "/pipeline/", "GALLIVARE") == {"Other name"}
+    assert listed(staff_client, "/pipeline/", "old name") == set()
+    first.refresh_from_db()
+    assert first.search_text.startswith("aceria bajio")
+
+
 @pytest.mark.parametrize(
     "url, make, q",
     [

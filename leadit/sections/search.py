@@ -12,9 +12,9 @@ database that refuses the extension or lacks FTS5 keeps the `LIKE` scan: slower,
 
 A searchable model inherits `Searchable`, lists its own text fields in `search_text_fields`, and
 gets `search_text` filled on every save (site, admin, imports: `pre_save`, which fixture loading
-sends too) and on `bulk_create` (`SearchableQuerySet`). Names of related records are not copied:
-a search matches them in the related table's own `search_text`, then by id, so renaming a sponsor
-needs no update of its projects.
+sends too) and on `bulk_create`, `bulk_update` and `update` (`SearchableQuerySet`). Names of
+related records are not copied: a search matches them in the related table's own `search_text`,
+then by id, so renaming a sponsor needs no update of its projects.
 """
 
 import logging
@@ -63,12 +63,40 @@ def fold(text) -> str:
 
 
 class SearchableQuerySet(models.QuerySet):
+    """Writes that bypass save() keep the folded text current too."""
+
     def bulk_create(self, objs, *args, **kwargs):
         # bulk_create sends no pre_save: fill the search text here.
         objs = list(objs)
         for obj in objs:
             obj.search_text = obj.build_search_text()
         return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        if set(fields) & set(self.model.search_text_fields):
+            for obj in objs:
+                obj.search_text = obj.build_search_text()
+            fields = [*fields, "search_text"]
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def update(self, **kwargs):
+        """A raw UPDATE of a searched field (a data fix, a script) folds the rows' text again:
+        the rows are picked before the UPDATE, which may change what the filter selects."""
+        if not set(kwargs) & set(self.model.search_text_fields) or "search_text" in kwargs:
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            pks = list(self.values_list("pk", flat=True))
+            changed = super().update(**kwargs)
+            fields = self.model.search_text_fields
+            rows = self.model._base_manager.using(self.db).filter(pk__in=pks).only("pk", *fields)
+            objs = list(rows)
+            for obj in objs:
+                obj.search_text = obj.build_search_text()
+            self.model._base_manager.using(self.db).bulk_update(
+                objs, ["search_text"], batch_size=500
+            )
+        return changed
 
 
 class Searchable(models.Model):
