@@ -74,7 +74,7 @@ class SearchableQuerySet(models.QuerySet):
 
     def bulk_update(self, objs, fields, *args, **kwargs):
         objs = list(objs)
-        if set(fields) & set(self.model.search_text_fields):
+        if set(fields) & set(self.model.search_text_fields) and "search_text" not in fields:
             for obj in objs:
                 obj.search_text = obj.build_search_text()
             fields = [*fields, "search_text"]
