@@ -324,3 +324,45 @@ def test_a_search_of_related_fields_only_that_matches_nothing_finds_nothing():
     ProjectFactory(name="Kiln retrofit", sponsor=OrganisationFactory(name="Anvil Ltd"))
     assert not Project.objects.filter(search.text_search(Project, ("sponsor__name",), "kiln"))
     assert Project.objects.filter(search.text_search(Project, ("sponsor__name",), "anvil"))
+
+
+@pytest.mark.parametrize("sort", ["", "name", "-capex_musd"])
+def test_a_page_of_a_common_term_comes_in_the_order_of_the_whole_list(staff_client, sort):
+    """A page is read in two passes (its ids on the ordering's columns, then its rows): every
+    page holds what the whole ordered list holds at its place, ranked or sorted."""
+    sponsor = OrganisationFactory(name="Kiln Holdings")
+    names = ["Kiln", "Kiln retrofit", "Kilns of Ore", "Rotary kiln", "Blue kiln", "Nonkiln"]
+    for number, name in enumerate(names * 3):
+        ProjectFactory(name=name, capex_musd=number % 4 or None)
+    ProjectFactory(name="Anvil works", sponsor=sponsor)
+    ProjectFactory(name="Grey furnace")  # no match
+    whole = listed(staff_client, "kiln", sort=sort)
+    assert len(whole) == 19
+    pages = []
+    for page in range(1, 5):
+        with CaptureQueriesContext(connection) as queries:
+            pages += listed(staff_client, "kiln", sort=sort, per_page=5, page=page)
+        assert any('SELECT "partnerships_project"."id" AS "pk"' in q["sql"] for q in queries)
+    assert pages == whole
+    if not sort:
+        ranked = ["Kiln", "Kiln retrofit", "Kilns of Ore", "Blue kiln", "Rotary kiln"]
+        assert (
+            whole == [name for name in ranked for _ in range(3)] + ["Anvil works"] + ["Nonkiln"] * 3
+        )
+
+
+def test_a_search_read_whole_takes_one_pass():
+    ProjectFactory(name="Kiln retrofit")
+    ProjectFactory(name="Blue kiln")
+
+    def ranked():
+        found = Project.objects.filter(search.text_search(Project, ("name",), "kiln"))
+        return search.by_relevance(found, ("name",), "kiln")
+
+    with CaptureQueriesContext(connection) as queries:
+        assert [p.name for p in ranked()] == ["Kiln retrofit", "Blue kiln"]
+    assert len(queries) == 1
+    with CaptureQueriesContext(connection) as queries:
+        assert [p.name for p in ranked()[1:]] == ["Blue kiln"]
+        assert [p.name for p in ranked()[5:]] == []
+    assert len(queries) == 3  # two passes, then an empty first pass

@@ -25,6 +25,7 @@ from django.db import DatabaseError, connections, models, router, transaction
 from django.db.migrations.operations.base import Operation
 from django.db.models import Case, Q, Value, When
 from django.db.models.expressions import RawSQL
+from django.db.models.query import ModelIterable
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
@@ -195,7 +196,39 @@ def by_relevance(queryset, fields, value: str):
     """`queryset` with the best matches of `value` first, then in its own order, then by pk."""
     model = queryset.model
     ordering = [*(queryset.query.order_by or model._meta.ordering)]
-    return queryset.order_by(relevance(model, fields, value), *ordering, "pk")
+    return in_two_passes(queryset.order_by(relevance(model, fields, value), *ordering, "pk"))
+
+
+def in_two_passes(queryset):
+    """`queryset`, whose slices (a page) are read in two passes (`TwoPasses`)."""
+    if queryset._iterable_class is ModelIterable:
+        queryset._iterable_class = TwoPasses
+    return queryset
+
+
+class TwoPasses(ModelIterable):
+    """A slice of a search's results read in two passes: the ids of its rows, ordered and cut
+    on the few columns the order needs, then those rows with everything the list shows (related
+    records, computed columns). A common term matches a fifth of the rows, all of which must be
+    ordered to find the first page: in one pass every one of them was joined to its related
+    records and carried whole through the sort (a third of the page query on SQLite). Unsliced,
+    one pass."""
+
+    def __iter__(self):
+        queryset = self.queryset
+        if not queryset.query.is_sliced:
+            yield from super().__iter__()
+            return
+        ids = list(queryset.values_list("pk", flat=True))
+        if not ids:
+            return
+        rows = queryset._chain()
+        rows.query.clear_limits()
+        found = {
+            row.pk: row
+            for row in ModelIterable(rows.filter(pk__in=ids), self.chunked_fetch, self.chunk_size)
+        }
+        yield from (found[pk] for pk in ids if pk in found)
 
 
 def fill_search_text(model, fields: tuple[str, ...], batch_size: int = 2000) -> None:
