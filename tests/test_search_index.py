@@ -366,3 +366,30 @@ def test_a_search_read_whole_takes_one_pass():
         assert [p.name for p in ranked()[1:]] == ["Blue kiln"]
         assert [p.name for p in ranked()[5:]] == []
     assert len(queries) == 3  # two passes, then an empty first pass
+
+
+def test_a_page_s_second_pass_keeps_what_the_filters_made_of_its_rows():
+    """The second pass reads the page's rows by id. A filter on a relation with several rows per
+    record (financing) gives each record once, and an aggregate the filters narrow (the
+    committed financing only) keeps its narrowed value."""
+    from django.db.models import Count
+
+    from partnerships.models import Financing
+
+    from .factories import FinancingFactory
+
+    kiln = ProjectFactory(name="Kiln retrofit")
+    ProjectFactory(name="Blue kiln")  # no committed financing
+    for status in (Financing.Status.COMMITTED, Financing.Status.COMMITTED, "sought"):
+        FinancingFactory(project=kiln, status=status)
+
+    def found():
+        rows = Project.objects.filter(search.text_search(Project, ("name",), "kiln"))
+        return search.by_relevance(rows, ("name",), "kiln")
+
+    committed = found().filter(financing__status=Financing.Status.COMMITTED)
+    assert [p.name for p in committed[:5]] == ["Kiln retrofit", "Kiln retrofit"]
+    assert [p.name for p in committed.distinct()[:5]] == ["Kiln retrofit"]
+    counted = committed.annotate(tranches=Count("financing"))
+    assert [(p.name, p.tranches) for p in counted[:5]] == [("Kiln retrofit", 2)]
+    assert [(p.name, p.tranches) for p in counted] == [("Kiln retrofit", 2)]

@@ -27,6 +27,7 @@ from django.db.models import Case, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.query import ModelIterable
 from django.db.models.signals import pre_save
+from django.db.models.sql.where import WhereNode
 from django.dispatch import receiver
 
 logger = logging.getLogger(__name__)
@@ -224,6 +225,11 @@ class TwoPasses(ModelIterable):
             return
         rows = queryset._chain()
         rows.query.clear_limits()
+        rows.query.clear_ordering(force=True)  # the ids give it
+        if not rows.query.group_by and not rows.query.distinct:
+            # The ids passed the filters: their rows need no second look at them (on SQLite that
+            # read the FTS matches again). Not with aggregates, which the filters may narrow.
+            rows.query.where = WhereNode()
         found = {
             row.pk: row
             for row in ModelIterable(rows.filter(pk__in=ids), self.chunked_fetch, self.chunk_size)
