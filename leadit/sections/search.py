@@ -202,7 +202,8 @@ def by_relevance(queryset, fields, value: str):
 
 def in_two_passes(queryset):
     """`queryset`, whose slices (a page) are read in two passes (`TwoPasses`)."""
-    if queryset._iterable_class is ModelIterable:
+    queryset = queryset.all()
+    if queryset._iterable_class is ModelIterable:  # not values(): those rows are narrow already
         queryset._iterable_class = TwoPasses
     return queryset
 
