@@ -64,10 +64,10 @@ def test_search_goes_through_the_index(staff_client):
     if SQLITE:
         assert 'FROM "partnerships_project_fts" WHERE "partnerships_project_fts" MATCH' in sql
     else:
-        # The LIKE the trigram index serves (the planner picks it once the table is large), in a
-        # list of ids read once with the sponsors' and technologies' matches.
-        assert '"U0"."search_text"::text LIKE \'%steel%\'' in sql
-        assert '"partnerships_project"."id" = ANY(ARRAY(' in sql
+        # The LIKE the trigram index serves (the planner picks it once the table is large), or
+        # the sponsors' matching ids, written into the query as values.
+        assert '"partnerships_project"."search_text"::text LIKE \'%steel%\'' in sql
+        assert '"members_organisation"."search_text"::text LIKE \'%steel%\'' in sql
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute(
@@ -278,3 +278,118 @@ def test_a_server_refusing_pg_trgm_keeps_the_scan(staff_client, monkeypatch, cap
     ProjectFactory(name="Green steel plant")
     ProjectFactory(name="Unrelated kiln")
     assert listed(staff_client, "steel") == ["Green steel plant"]
+
+
+def test_related_matches_are_written_into_the_search_as_ids(staff_client):
+    """The sponsors' and technologies' matches are read first, in one query, and the search
+    lists their ids: the planner sees how many rows they hold (a sub-query or an array computed
+    in the query made PostgreSQL read or look up every matching row one at a time)."""
+    sponsor = OrganisationFactory(name="Kiln Partners")
+    ProjectFactory(name="Anvil works", sponsor=sponsor)
+    ProjectFactory(name="Kiln retrofit")
+    ProjectFactory(name="Blue furnace", technology=TechnologyFactory(name="Rotary kiln"))
+    with CaptureQueriesContext(connection) as queries:
+        found = listed(staff_client, "kiln")
+    assert found == ["Kiln retrofit", "Anvil works", "Blue furnace"]
+    sql = "\n".join(query["sql"] for query in queries)
+    assert f'"partnerships_project"."sponsor_id" IN ({sponsor.pk})' in sql
+    assert (
+        sql.count('"members_organisation"."search_text"')
+        + sql.count('"members_organisation_fts" MATCH')
+        == 1
+    ), "the related matches are read once, not again by the count and the page"
+
+
+def test_many_related_matches_are_looked_up_in_the_search_itself(staff_client, monkeypatch):
+    for number in range(3):
+        ProjectFactory(
+            name=f"Works {number}", sponsor=OrganisationFactory(name=f"Kiln Co {number}")
+        )
+    ProjectFactory(name="Kiln retrofit")
+    listed_ids = listed(staff_client, "kiln")
+    monkeypatch.setattr(search, "MAX_IDS", 2)
+    assert (
+        listed(staff_client, "kiln")
+        == listed_ids
+        == [
+            "Kiln retrofit",
+            "Works 0",
+            "Works 1",
+            "Works 2",
+        ]
+    )
+
+
+def test_a_search_of_related_fields_only_that_matches_nothing_finds_nothing():
+    ProjectFactory(name="Kiln retrofit", sponsor=OrganisationFactory(name="Anvil Ltd"))
+    assert not Project.objects.filter(search.text_search(Project, ("sponsor__name",), "kiln"))
+    assert Project.objects.filter(search.text_search(Project, ("sponsor__name",), "anvil"))
+
+
+@pytest.mark.parametrize("sort", ["", "name", "-capex_musd"])
+def test_a_page_of_a_common_term_comes_in_the_order_of_the_whole_list(staff_client, sort):
+    """A page is read in two passes (its ids on the ordering's columns, then its rows): every
+    page holds what the whole ordered list holds at its place, ranked or sorted."""
+    sponsor = OrganisationFactory(name="Kiln Holdings")
+    names = ["Kiln", "Kiln retrofit", "Kilns of Ore", "Rotary kiln", "Blue kiln", "Nonkiln"]
+    for number, name in enumerate(names * 3):
+        ProjectFactory(name=name, capex_musd=number % 4 or None)
+    ProjectFactory(name="Anvil works", sponsor=sponsor)
+    ProjectFactory(name="Grey furnace")  # no match
+    whole = listed(staff_client, "kiln", sort=sort)
+    assert len(whole) == 19
+    pages = []
+    for page in range(1, 5):
+        with CaptureQueriesContext(connection) as queries:
+            pages += listed(staff_client, "kiln", sort=sort, per_page=5, page=page)
+        assert any('SELECT "partnerships_project"."id" AS "pk"' in q["sql"] for q in queries)
+    assert pages == whole
+    if not sort:
+        ranked = ["Kiln", "Kiln retrofit", "Kilns of Ore", "Blue kiln", "Rotary kiln"]
+        assert (
+            whole == [name for name in ranked for _ in range(3)] + ["Anvil works"] + ["Nonkiln"] * 3
+        )
+
+
+def test_a_search_read_whole_takes_one_pass():
+    ProjectFactory(name="Kiln retrofit")
+    ProjectFactory(name="Blue kiln")
+
+    def ranked():
+        found = Project.objects.filter(search.text_search(Project, ("name",), "kiln"))
+        return search.by_relevance(found, ("name",), "kiln")
+
+    with CaptureQueriesContext(connection) as queries:
+        assert [p.name for p in ranked()] == ["Kiln retrofit", "Blue kiln"]
+    assert len(queries) == 1
+    with CaptureQueriesContext(connection) as queries:
+        assert [p.name for p in ranked()[1:]] == ["Blue kiln"]
+        assert [p.name for p in ranked()[5:]] == []
+    assert len(queries) == 3  # two passes, then an empty first pass
+
+
+def test_a_page_s_second_pass_keeps_what_the_filters_made_of_its_rows():
+    """The second pass reads the page's rows by id. A filter on a relation with several rows per
+    record (financing) gives each record once, and an aggregate the filters narrow (the
+    committed financing only) keeps its narrowed value."""
+    from django.db.models import Count
+
+    from partnerships.models import Financing
+
+    from .factories import FinancingFactory
+
+    kiln = ProjectFactory(name="Kiln retrofit")
+    ProjectFactory(name="Blue kiln")  # no committed financing
+    for status in (Financing.Status.COMMITTED, Financing.Status.COMMITTED, "sought"):
+        FinancingFactory(project=kiln, status=status)
+
+    def found():
+        rows = Project.objects.filter(search.text_search(Project, ("name",), "kiln"))
+        return search.by_relevance(rows, ("name",), "kiln")
+
+    committed = found().filter(financing__status=Financing.Status.COMMITTED)
+    assert [p.name for p in committed[:5]] == ["Kiln retrofit", "Kiln retrofit"]
+    assert [p.name for p in committed.distinct()[:5]] == ["Kiln retrofit"]
+    counted = committed.annotate(tranches=Count("financing"))
+    assert [(p.name, p.tranches) for p in counted[:5]] == [("Kiln retrofit", 2)]
+    assert [(p.name, p.tranches) for p in counted] == [("Kiln retrofit", 2)]

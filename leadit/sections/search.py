@@ -23,9 +23,11 @@ import unicodedata
 from django.apps import apps as global_apps
 from django.db import DatabaseError, connections, models, router, transaction
 from django.db.migrations.operations.base import Operation
-from django.db.models import Case, F, Func, Q, Subquery, Value, When
+from django.db.models import Case, Q, Value, When
 from django.db.models.expressions import RawSQL
+from django.db.models.query import ModelIterable
 from django.db.models.signals import pre_save
+from django.db.models.sql.where import WhereNode
 from django.dispatch import receiver
 
 logger = logging.getLogger(__name__)
@@ -137,45 +139,48 @@ def text_search(model, fields, value: str) -> Q:
 
     A field of the model itself is matched in its `search_text`; a field of a related record
     (`sponsor__name`) in the related table's `search_text`, then by id: no join of every row
-    to every related table. Each is an indexed look-up (`containing`). SQLite combines them with
-    `OR` (it looks each list of ids up); PostgreSQL cannot use an index under an `OR` of
-    sub-queries and would read every row, so there the ids come from a `UNION ALL`."""
+    to every related table. Each is an indexed look-up (`containing`). The related ids are read
+    first, in one query, and written into the search as values (`sponsor_id IN (3, 17)`): a
+    sub-query under the `OR` made PostgreSQL read every row, and an array of ids computed in the
+    query hid from its planner how many rows match, so it looked up a fifth of the table one
+    row at a time where a scan was cheaper. With the values it estimates each condition from its
+    statistics and picks: the indexes for a rare term, one scan for a common one."""
     needle = fold(value)
-    own = False
-    relations: list[str] = []
-    for field in fields:
-        relation, _, rest = field.partition("__")
-        if rest:
-            if relation not in relations:
-                relations.append(relation)
-        else:
-            own = True
-    matches = {}  # relation -> ids of the related records that match
+    own = any("__" not in field for field in fields)
+    relations = list(dict.fromkeys(f.partition("__")[0] for f in fields if "__" in f))
+    query = containing(model, needle) if own else Q(pk__in=[])
+    found = related_matches(model, relations, needle)
     for relation in relations:
-        related = model._meta.get_field(relation).related_model
-        found = related._default_manager.filter(containing(related, needle))
-        matches[relation] = found.values("pk")
-    if connections[router.db_for_read(model)].vendor != "postgresql" or not relations:
-        query = containing(model, needle) if own else Q()
-        for relation, ids in matches.items():
+        ids = found[model._meta.get_field(relation).related_model]
+        if len(ids) > MAX_IDS:  # rare (a short term in a large table): look them up in SQL
+            related = model._meta.get_field(relation).related_model
+            ids = related._default_manager.filter(containing(related, needle)).values("pk")
+        if ids:
             query |= Q(**{f"{relation}__in": ids})
-        return query
-    rows = model._base_manager.order_by()
-    branches = [rows.filter(containing(model, needle)).values("pk")] if own else []
-    branches += [rows.filter(**{f"{r}__in": ids}).values("pk") for r, ids in matches.items()]
+    return query
+
+
+# More matching related records than this are looked up in the search's SQL, not listed in it.
+MAX_IDS = 1000
+
+
+def related_matches(model, relations, needle: str) -> dict:
+    """The ids of the records of each related model matching `needle`, read in one query."""
+    targets = list(dict.fromkeys(model._meta.get_field(r).related_model for r in relations))
+    found = {target: [] for target in targets}
+    if not targets:
+        return found
+    branches = [
+        target._default_manager.filter(containing(target, needle))
+        .order_by()
+        .annotate(which=Value(index))
+        .values_list("which", "pk")
+        for index, target in enumerate(targets)
+    ]
     first, *others = branches
-    # `= ANY(ARRAY(...))`, not `IN (...)`: the ids are read once, then found by the primary key's
-    # index, whether one or a fifth of the rows match (IN made it look each up in turn).
-    ids = first.union(*others, all=True).order_by() if others else first
-    return Q(AnyOf(F("pk"), Subquery(ids)))
-
-
-class AnyOf(Func):
-    """`field = ANY(ARRAY(subquery))` (PostgreSQL)."""
-
-    arg_joiner = " = ANY(ARRAY"
-    template = "%(expressions)s)"
-    output_field = models.BooleanField()
+    for index, pk in first.union(*others, all=True).order_by() if others else first:
+        found[targets[index]].append(pk)
+    return found
 
 
 def containing(model, needle: str) -> Q:
@@ -220,7 +225,45 @@ def by_relevance(queryset, fields, value: str):
     """`queryset` with the best matches of `value` first, then in its own order, then by pk."""
     model = queryset.model
     ordering = [*(queryset.query.order_by or model._meta.ordering)]
-    return queryset.order_by(relevance(model, fields, value), *ordering, "pk")
+    return in_two_passes(queryset.order_by(relevance(model, fields, value), *ordering, "pk"))
+
+
+def in_two_passes(queryset):
+    """`queryset`, whose slices (a page) are read in two passes (`TwoPasses`)."""
+    queryset = queryset.all()
+    if queryset._iterable_class is ModelIterable:  # not values(): those rows are narrow already
+        queryset._iterable_class = TwoPasses
+    return queryset
+
+
+class TwoPasses(ModelIterable):
+    """A slice of a search's results read in two passes: the ids of its rows, ordered and cut
+    on the few columns the order needs, then those rows with everything the list shows (related
+    records, computed columns). A common term matches a fifth of the rows, all of which must be
+    ordered to find the first page: in one pass every one of them was joined to its related
+    records and carried whole through the sort (a third of the page query on SQLite). Unsliced,
+    one pass."""
+
+    def __iter__(self):
+        queryset = self.queryset
+        if not queryset.query.is_sliced:
+            yield from super().__iter__()
+            return
+        ids = list(queryset.values_list("pk", flat=True))
+        if not ids:
+            return
+        rows = queryset._chain()
+        rows.query.clear_limits()
+        rows.query.clear_ordering(force=True)  # the ids give it
+        if not rows.query.group_by and not rows.query.distinct:
+            # The ids passed the filters: their rows need no second look at them (on SQLite that
+            # read the FTS matches again). Not with aggregates, which the filters may narrow.
+            rows.query.where = WhereNode()
+        found = {
+            row.pk: row
+            for row in ModelIterable(rows.filter(pk__in=ids), self.chunked_fetch, self.chunk_size)
+        }
+        yield from (found[pk] for pk in ids if pk in found)
 
 
 def fill_search_text(model, fields: tuple[str, ...], batch_size: int = 2000) -> None:

@@ -37,7 +37,7 @@ from .internal import sees_internal
 from .models import ColumnChoice, not_verified
 from .panels import panels_for
 from .registry import section_of, url_of, viewname
-from .search import by_relevance, text_search
+from .search import by_relevance, in_two_passes, text_search
 from .tables import TableRows
 
 EXPORT_LABELS = {"csv": "CSV", "xlsx": "Excel", "iati": "IATI XML"}
@@ -223,14 +223,15 @@ class TrackerFilterSet(django_filters.FilterSet):
         finds a record by what they may not read; those who see internal fields also search
         the record's own internal text (case-blind, not accent-blind: it has no folded copy; a
         scan, but of small tables: the pipeline's projects have no internal text). Unless a
-        sort is chosen, the best matches come first."""
+        sort is chosen, the best matches come first. A page of them is read in two passes
+        (`in_two_passes`): a common term matches a fifth of the rows, which all need ordering."""
         query = text_search(queryset.model, self.search_fields, value)
         if self.sees_internal:
             for field in internal_text_fields(queryset.model):
                 query |= Q(**{f"{field}__icontains": value})
         queryset = queryset.filter(query)
         if self.current_sort:
-            return queryset
+            return in_two_passes(queryset)
         return by_relevance(queryset, self.search_fields, value)
 
     def filter_unverified(self, queryset, name, value):
