@@ -285,11 +285,19 @@ def generate_lists(
     today = datetime.date.today()
     launch = datetime.date(2019, 1, 1)
     codes = [code for code, _ in all_countries]
-    sectors = list(Sector.objects.values_list("pk", flat=True))
-    technologies = list(Technology.objects.values_list("pk", flat=True))
-    profiles = list(CountryProfile.objects.values_list("pk", flat=True))
+    # In a fixed order, so that a seed repeats the data.
+    sectors = list(Sector.objects.order_by("pk").values_list("pk", flat=True)) or [
+        Sector.objects.create(name="Iron and steel", slug="steel").pk
+    ]
+    technologies = list(Technology.objects.order_by("pk").values_list("pk", flat=True))
+    profiles = list(CountryProfile.objects.order_by("pk").values_list("pk", flat=True)) or [
+        CountryProfile.for_countries(["IN"])[0].pk
+    ]
     officers = list(
-        get_user_model().objects.filter(groups__name=SECRETARIAT).values_list("pk", flat=True)
+        get_user_model()
+        .objects.filter(groups__name=SECRETARIAT)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
     added = {}
     organisations: list[tuple[int, int]] = []  # (pk, org_type) of the generated ones
@@ -297,21 +305,15 @@ def generate_lists(
     partnerships: list[int] = []
     groups: dict[int, list[int]] = {}  # partnership -> its working groups
 
-    def add(model, label, make, after=None, keep=None) -> None:
-        first = model.objects.count()  # numbers in names start past every row already there
-
-        def kept(batch):
-            if keep is not None:
-                keep.extend(batch)
-            if after:
-                after(batch)
-
+    def add(model, label, make, after=None) -> None:
+        """`make(n, i)`: the i-th new row, numbered n past every row already there."""
+        first = model.objects.count()
         added[label] = add_rows(
             model,
             count,
             lambda i: make(first + i + 1, i),
             batch_size=batch_size,
-            after=kept,
+            after=after,
             label=label,
             progress=progress,
         )
@@ -342,11 +344,11 @@ def generate_lists(
         )
 
     def organisation_sectors(batch):
+        organisations.extend((o.pk, o.org_type) for o in batch)
         pairs = [(o.pk, rng.choice(sectors)) for o in batch for _ in range(rng.randint(0, 2))]
-        links(Organisation.sectors.through, "organisation", "sector", pairs if sectors else [])
+        links(Organisation.sectors.through, "organisation", "sector", pairs)
 
-    add(Organisation, "organisations", organisation, organisation_sectors, keep=organisations)
-    organisations[:] = [(o.pk, o.org_type) for o in organisations]
+    add(Organisation, "organisations", organisation, organisation_sectors)
 
     # Members: the generated organisations, in turn.
     def member(n, i):
@@ -369,8 +371,7 @@ def generate_lists(
             last_verified_on=_day(rng, joined, today),
         )
 
-    add(Member, "members", member, keep=members)
-    members[:] = [m.pk for m in members]
+    add(Member, "members", member, lambda batch: members.extend(m.pk for m in batch))
 
     # Contacts: people at the generated organisations.
     def contact(n, _):
@@ -406,9 +407,10 @@ def generate_lists(
         )
 
     def partnership_links(batch):
+        partnerships.extend(p.pk for p in batch)
         countries = [(p.pk, rng.choice(profiles)) for p in batch for _ in range(rng.randint(1, 3))]
         links(Partnership.recipient_countries.through, "partnership", "countryprofile", countries)
-        pairs = [(p.pk, rng.choice(sectors)) for p in batch if sectors]
+        pairs = [(p.pk, rng.choice(sectors)) for p in batch]
         links(Partnership.sectors.through, "partnership", "sector", pairs)
         made = WorkingGroup.objects.bulk_create(
             WorkingGroup(partnership_id=p.pk, name=name)
@@ -419,9 +421,7 @@ def generate_lists(
         for group in made:
             groups.setdefault(group.partnership_id, []).append(group.pk)
 
-    profiles = profiles or [CountryProfile.for_countries(["IN"])[0].pk]
-    add(Partnership, "partnerships", partnership, partnership_links, keep=partnerships)
-    partnerships[:] = [p.pk for p in partnerships]
+    add(Partnership, "partnerships", partnership, partnership_links)
 
     def partnership_and_group(share: float, with_group: bool = True) -> dict:
         """A generated partnership for `share` of the rows, and half the time one of its
@@ -452,7 +452,7 @@ def generate_lists(
             agreement_date=_day(rng, launch, today) if stage in signed else None,
             trl_at_start=rng.randint(3, 9) if rng.random() < 0.6 else None,
             technology_id=rng.choice(technologies) if technologies and rng.random() < 0.7 else None,
-            sector_id=rng.choice(sectors) if sectors else None,
+            sector_id=rng.choice(sectors),
             next_step=rng.choice(NEXT_STEPS) if is_open else "",
             next_step_due=today + datetime.timedelta(days=rng.randint(-200, 300))
             if is_open and rng.random() < 0.8
