@@ -72,9 +72,9 @@ def scenarios(ids: dict) -> list[tuple[str, str, str]]:
 
 # Issue 18, goal 1: each list's htmx results against the bare replay of its own SQL, every list
 # holding --rows-per-list generated rows. Per section: one typical filter (a query string, or a
-# field name: filtered by the value most rows have, 15-70% of the generated rows) and one sort
-# on a column of its own or a related name. A section missing here is still measured,
-# unfiltered and by its first sort field.
+# field name: filtered by the value most rows have, 11-70% of the generated rows) and one sort
+# on a column of its own or a related name, indexed (joined_on, country, next_step_due) or not
+# (the others). A section missing here is still measured, unfiltered and by its first sort field.
 LIST_CASES = {
     "pipeline": ("sector=steel&stage=feasibility", "-capex_musd"),  # the issue's filter case
     "members": ("kind", "joined_on"),
