@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 import members.forms  # noqa: F401 - registers the organisation lookup the forms' selects use
 from leadit.proposals.models import Proposal
 from leadit.proposals.views import proposal_form
-from leadit.sections.editing import form_data
+from leadit.sections.editing import as_form_data, form_data
 from partnerships.forms import FinancingForm, ProjectForm
 from partnerships.models import Financing, Project
 
@@ -674,3 +674,29 @@ def test_the_queue_and_its_htmx_results_vary_with_the_htmx_headers(staff_client)
         response = staff_client.get("/proposals/", headers=headers)
         assert response.status_code == 200
         assert "HX-Request" in response["Vary"] and "HX-Target" in response["Vary"]
+
+
+def test_a_proposal_s_values_are_posted_to_the_form_as_a_browser_posts_them():
+    """Accepting posts the stored values through the section's form (one function with the
+    edit-conflict merge): each as the form's widget reads it."""
+    data = as_form_data(
+        {
+            "concessional": True,  # a checkbox
+            "scope3_included": False,  # a yes/no/unknown select
+            "qualified": None,  # unknown, an unticked box, an empty field: nothing posted
+            "sectors": [2, 7],  # a multiple choice
+            "provider": 4,
+            "amount_musd": "12.5",
+            "joined_on": "2024-05-01",
+            "site": "",
+        }
+    )
+    assert {name: data.getlist(name) for name in data} == {
+        "concessional": ["true"],
+        "scope3_included": ["false"],
+        "sectors": ["2", "7"],
+        "provider": ["4"],
+        "amount_musd": ["12.5"],
+        "joined_on": ["2024-05-01"],
+        "site": [""],
+    }

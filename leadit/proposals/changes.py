@@ -9,7 +9,6 @@ import datetime
 from decimal import Decimal
 
 from django.db import models
-from django.http import QueryDict
 from django.utils.text import capfirst
 from django_countries import countries
 from django_countries.fields import CountryField
@@ -126,21 +125,6 @@ def display(field, value, names: dict) -> str:
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     return str(value)
-
-
-def as_form_data(values: dict) -> QueryDict:
-    """Stored values as a browser would post them."""
-    data = QueryDict(mutable=True)
-    for name, value in values.items():
-        if value is None:
-            continue  # an empty field, an unticked box
-        if isinstance(value, bool):
-            data[name] = "true" if value else "false"  # a checkbox and a yes/no select
-        elif isinstance(value, list):
-            data.setlist(name, [str(item) for item in value])
-        else:
-            data[name] = str(value)
-    return data
 
 
 def current_values(form_class, record, user) -> dict:

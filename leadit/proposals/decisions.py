@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from leadit.mail import send_later
 from leadit.people import person_name
+from leadit.sections.editing import as_form_data
 
 from . import changes as values
 from .models import Proposal, ProposalError
@@ -116,16 +117,12 @@ def accept(proposal: Proposal, *, user, fields: list[str], request=None):
             )
             if current is None:
                 raise ProposalError("The record was deleted since it was proposed.")
-            data = values.as_form_data(
-                {**values.current_values(form_class, current, user), **proposed}
-            )
+            data = as_form_data({**values.current_values(form_class, current, user), **proposed})
             data["loaded_version"] = str(current.version)
             instance = current
         else:
             instance = model(**{f"{name}_id": pk for name, pk in proposal.fixed.items()})
-            data = values.as_form_data(
-                {**values.initial_values(form_class, instance, user), **proposed}
-            )
+            data = as_form_data({**values.initial_values(form_class, instance, user), **proposed})
         form = form_class(data=data, instance=instance, user=user)
         if not form.is_valid():
             return None, form
