@@ -272,6 +272,23 @@ def test_proposing_nothing_is_refused(fiona_client, fiona, project):
     assert not Proposal.objects.exists()
 
 
+def test_the_same_proposal_sent_twice_is_refused(fiona_client, fiona, project):
+    """A second click, or the form sent again: the Secretariat would decide it twice."""
+    first = propose(fiona_client, project, fiona, capex_musd="250")
+    data = post_data(ProjectForm, project, fiona, capex_musd="250.00")
+    url = f"/pipeline/{project.pk}/propose/"
+    for headers in ({}, {"HX-Request": "true", "HX-Target": "form"}):
+        response = fiona_client.post(url, data, headers=headers)
+        assert response.status_code == 422
+        assert "You already proposed exactly this change" in response.content.decode()
+        assert list(Proposal.objects.all()) == [first]
+    # Another value is another proposal; so is the same one once the first is withdrawn.
+    second = propose(fiona_client, project, fiona, capex_musd="260")
+    fiona_client.post(f"/proposals/{first.pk}/withdraw/")
+    third = propose(fiona_client, project, fiona, capex_musd="250")
+    assert Proposal.objects.pending().count() == 2 and {second, third} < set(Proposal.objects.all())
+
+
 def test_a_stale_proposal_form_shows_what_changed_meanwhile(fiona_client, fiona, project):
     data = post_data(ProjectForm, project, fiona, site="Luleå")
     project.capex_musd = Decimal("300")

@@ -21,6 +21,22 @@ class ProposalQuerySet(models.QuerySet):
             content_type=ContentType.objects.get_for_model(type(record)), object_id=record.pk
         )
 
+    def same_as(self, *, model, record, changes: dict, fixed: dict, user):
+        """`user`'s pending proposals of exactly these changes (the same proposed values) to
+        the same record, or of the same new record: sent twice, they would be decided twice."""
+        proposed = {name: change["new"] for name, change in changes.items()}
+        candidates = self.pending().filter(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id=getattr(record, "pk", None),
+            proposed_by=user,
+        )
+        return [
+            proposal
+            for proposal in candidates
+            if proposal.fixed == fixed
+            and {name: change["new"] for name, change in proposal.changes.items()} == proposed
+        ]
+
     def visible_to(self, user):
         """The Secretariat (who decide) sees every proposal; a focal point only their own."""
         if user.has_perm("proposals.change_proposal"):

@@ -117,6 +117,19 @@ class ProposeView(ModelFormView):
         if not changes:
             form.add_error(None, "Nothing is changed: change at least one field to propose.")
             return self.render(form, status=422)
+        if Proposal.objects.same_as(
+            model=self.model,
+            record=self.object,
+            changes=changes,
+            fixed=self.fixed,
+            user=request.user,
+        ):
+            form.add_error(
+                None,
+                "You already proposed exactly this change; "
+                "it is waiting for the Secretariat's decision.",
+            )
+            return self.render(form, status=422)
         proposal = decisions.propose(
             model=self.model,
             record=self.object,
