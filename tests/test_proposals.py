@@ -8,6 +8,7 @@ from django.core import mail
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from pytest_django.asserts import assertContains
 
 import members.forms  # noqa: F401 - registers the organisation lookup the forms' selects use
 from leadit.proposals.models import Proposal
@@ -220,6 +221,22 @@ def test_the_proposer_withdraws_a_pending_proposal(
     assert project.capex_musd == Decimal("100")
     mine = fiona_client.get("/proposals/").content.decode()
     assert "My proposals" in mine and "Withdrawn" in mine
+
+
+def test_a_decided_proposal_is_not_decided_again_and_says_what_became_of_it(
+    fiona_client, fiona, project, staff_client
+):
+    proposal = propose(fiona_client, project, fiona, capex_musd="250")
+    staff_client.post(f"/proposals/{proposal.pk}/reject/", {"reason": "The source says 150."})
+    for url, data in (("accept", {"fields": ["capex_musd"]}), ("reject", {"reason": "Again"})):
+        response = staff_client.post(f"/proposals/{proposal.pk}/{url}/", data, follow=True)
+        assertContains(response, "This proposal is already rejected.")
+    response = fiona_client.post(f"/proposals/{proposal.pk}/withdraw/", follow=True)
+    assertContains(response, "This proposal is already rejected.")
+    proposal.refresh_from_db()
+    project.refresh_from_db()
+    assert (proposal.status, proposal.reason) == ("rejected", "The source says 150.")
+    assert project.capex_musd == Decimal("100")
 
 
 def test_a_field_changed_since_the_proposal_needs_its_own_tick(

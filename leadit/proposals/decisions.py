@@ -106,8 +106,7 @@ def accept(proposal: Proposal, *, user, fields: list[str], request=None):
         raise ProposalError("Choose at least one field to accept.")
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
-        if not locked.is_pending:
-            raise ProposalError(f"This proposal is already {locked.get_status_display().lower()}.")
+        locked.check_pending()
         proposed = {name: proposal.changes[name]["new"] for name in chosen}
         if proposal.kind == Proposal.Kind.CHANGE:
             # Lock the record and post its current version: the form's version check passes
@@ -149,8 +148,7 @@ def accept(proposal: Proposal, *, user, fields: list[str], request=None):
 def reject(proposal: Proposal, *, user, reason: str, request=None) -> None:
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
-        if not locked.is_pending:
-            raise ProposalError(f"This proposal is already {locked.get_status_display().lower()}.")
+        locked.check_pending()
         locked.status = Proposal.Status.REJECTED
         locked.reason = reason
         locked.decided_by, locked.decided_at = user, timezone.now()
@@ -162,8 +160,7 @@ def reject(proposal: Proposal, *, user, reason: str, request=None) -> None:
 def withdraw(proposal: Proposal, *, user) -> None:
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
-        if not locked.is_pending:
-            raise ProposalError(f"This proposal is already {locked.get_status_display().lower()}.")
+        locked.check_pending()
         locked.status = Proposal.Status.WITHDRAWN
         locked.decided_by, locked.decided_at = user, timezone.now()
         locked.save()

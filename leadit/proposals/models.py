@@ -137,6 +137,12 @@ class Proposal(models.Model):
     def is_pending(self) -> bool:
         return self.status == self.Status.PENDING
 
+    def check_pending(self) -> None:
+        """A decision (accept, reject, withdraw) is made once: refuse it on a proposal that is
+        no longer pending, saying what became of it."""
+        if not self.is_pending:
+            raise ProposalError(f"This proposal is already {self.get_status_display().lower()}.")
+
     @property
     def proposer_name(self) -> str:
         return person_name(self.proposed_by) or "a former user"
