@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core import mail
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -252,6 +253,32 @@ def test_sending_the_invitation_again_ends_the_earlier_link(staff_client, compan
     second = link_in(mail.outbox[1])
     assert not the_link_works(first)
     assert the_link_works(second)
+
+
+def test_an_invitee_who_asks_for_a_password_reset_gets_the_invitation_again(staff_client, company):
+    """Django mails nothing to an account without a password: the invitation comes again,
+    and the page answers as for any address."""
+    invite(staff_client, name="Fiona", email="fiona@acme.example", organisations=[company.pk])
+    first = link_in(mail.outbox[0])
+    invitee = ask_for_reset(Client(), "Fiona@Acme.example")
+    unknown = ask_for_reset(Client(), "nobody@example.org")
+    assert invitee.status_code == unknown.status_code == 302
+    assert invitee["Location"] == unknown["Location"] == "/accounts/password/reset/sent/"
+    [_, again] = mail.outbox
+    assert again.to == ["fiona@acme.example"] and again.subject == "Your account on LeadIT Tracker"
+    assert "focal point of Acme Steel" in again.body
+    link = link_in(again)
+    assert link.startswith("/accounts/welcome/")
+    assert not the_link_works(first) and the_link_works(link)
+    # As a reset: one mail however often it is asked for; none once deactivated.
+    ask_for_reset(Client(), "fiona@acme.example")
+    assert len(mail.outbox) == 2
+    user = FocalPoint.objects.get().user
+    user.is_active = False
+    user.save()
+    cache.clear()  # the one-mail interval over
+    ask_for_reset(Client(), "fiona@acme.example")
+    assert len(mail.outbox) == 2
 
 
 def test_a_deactivated_focal_point_cannot_log_in_nor_be_invited_again(

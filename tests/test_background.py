@@ -296,3 +296,25 @@ def test_a_job_whose_file_is_gone_answers_404(staff_client, small_threshold):
     job = Job.objects.get()
     job.file.storage.delete(job.file.name)
     assert staff_client.get(f"/exports/{job.pk}/download/").status_code == 404
+
+
+def test_the_jobs_pages_are_titled_for_every_kind_of_job_they_hold(viewer_client, viewer_user):
+    """Exports, imports and bulk changes are listed together, each with its kind."""
+    for kind, title in (
+        (Job.Kind.EXPORT, "Projects (CSV)"),
+        (Job.Kind.IMPORT_CHECK, "Check of orgs.csv"),
+        (Job.Kind.BULK, "Projects: mark verified today (3)"),
+    ):
+        job = Job.objects.create(kind=kind, owner=viewer_user, title=title, path="/pipeline/")
+    menu = viewer_client.get("/pipeline/")
+    assertContains(menu, '<a href="/exports/">Background jobs</a>', html=True)
+    listed = viewer_client.get("/exports/")
+    assertContains(listed, "<title>Background jobs · LeadIT Tracker</title>", html=True)
+    assertContains(listed, "<h1>Background jobs</h1>", html=True)
+    for kind in ("Export", "Import check", "Bulk change"):
+        assertContains(listed, f"<td>{kind}</td>", html=True)
+    page = viewer_client.get(job.get_absolute_url())
+    breadcrumb = page.content.decode().split('aria-label="Breadcrumb"')[1].split("</nav>")[0]
+    assert '<a href="/exports/">Background jobs</a>' in breadcrumb
+    assertContains(page, "<h1>Projects: mark verified today (3)</h1>", html=True)
+    assertNotContains(page, ">Exports<")

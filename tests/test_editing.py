@@ -491,3 +491,20 @@ def test_stale_edit_of_a_record_without_audit_trail_keeps_the_users_values(staff
     response = staff_client.post(url, edit_data(form, site="My new site"), headers=HTMX)
     assertContains(response, "not in the audit trail", status_code=409)
     assertContains(response, 'value="My new site"', status_code=409)
+
+
+@pytest.mark.parametrize(("qualified", "posted"), [(True, "true"), (False, "false")])
+def test_merge_after_a_conflict_keeps_a_yes_or_no_answer(staff_client, qualified, posted):
+    """A yes/no/unknown select is offered again as saved, not as "unknown"."""
+    project = ProjectFactory(name="Walvis Bay", qualified=qualified)
+    url = f"/pipeline/{project.pk}/edit/"
+    form = staff_client.get(url)
+    project.site = "Lüderitz"
+    project.save()  # someone else saves meanwhile
+    # The browser posts the select's own value.
+    response = staff_client.post(url, edit_data(form, name="Renamed", qualified=posted))
+    assertContains(response, "Someone else saved this project", status_code=409)
+    assertContains(response, f'<option value="{posted}" selected>', status_code=409)
+    assert staff_client.post(url, edit_data(response)).status_code == 302
+    project.refresh_from_db()
+    assert (project.name, project.site, project.qualified) == ("Renamed", "Lüderitz", qualified)

@@ -8,11 +8,12 @@ from django.core import mail
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from pytest_django.asserts import assertContains
 
 import members.forms  # noqa: F401 - registers the organisation lookup the forms' selects use
 from leadit.proposals.models import Proposal
 from leadit.proposals.views import proposal_form
-from leadit.sections.editing import form_data
+from leadit.sections.editing import as_form_data, form_data
 from partnerships.forms import FinancingForm, ProjectForm
 from partnerships.models import Financing, Project
 
@@ -222,6 +223,22 @@ def test_the_proposer_withdraws_a_pending_proposal(
     assert "My proposals" in mine and "Withdrawn" in mine
 
 
+def test_a_decided_proposal_is_not_decided_again_and_says_what_became_of_it(
+    fiona_client, fiona, project, staff_client
+):
+    proposal = propose(fiona_client, project, fiona, capex_musd="250")
+    staff_client.post(f"/proposals/{proposal.pk}/reject/", {"reason": "The source says 150."})
+    for url, data in (("accept", {"fields": ["capex_musd"]}), ("reject", {"reason": "Again"})):
+        response = staff_client.post(f"/proposals/{proposal.pk}/{url}/", data, follow=True)
+        assertContains(response, "This proposal is already rejected.")
+    response = fiona_client.post(f"/proposals/{proposal.pk}/withdraw/", follow=True)
+    assertContains(response, "This proposal is already rejected.")
+    proposal.refresh_from_db()
+    project.refresh_from_db()
+    assert (proposal.status, proposal.reason) == ("rejected", "The source says 150.")
+    assert project.capex_musd == Decimal("100")
+
+
 def test_a_field_changed_since_the_proposal_needs_its_own_tick(
     fiona_client, fiona, project, staff_client
 ):
@@ -270,6 +287,23 @@ def test_proposing_nothing_is_refused(fiona_client, fiona, project):
     assert response.status_code == 422
     assert "Nothing is changed" in response.content.decode()
     assert not Proposal.objects.exists()
+
+
+def test_the_same_proposal_sent_twice_is_refused(fiona_client, fiona, project):
+    """A second click, or the form sent again: the Secretariat would decide it twice."""
+    first = propose(fiona_client, project, fiona, capex_musd="250")
+    data = post_data(ProjectForm, project, fiona, capex_musd="250.00")
+    url = f"/pipeline/{project.pk}/propose/"
+    for headers in ({}, {"HX-Request": "true", "HX-Target": "form"}):
+        response = fiona_client.post(url, data, headers=headers)
+        assert response.status_code == 422
+        assert "You already proposed exactly this change" in response.content.decode()
+        assert list(Proposal.objects.all()) == [first]
+    # Another value is another proposal; so is the same one once the first is withdrawn.
+    second = propose(fiona_client, project, fiona, capex_musd="260")
+    fiona_client.post(f"/proposals/{first.pk}/withdraw/")
+    third = propose(fiona_client, project, fiona, capex_musd="250")
+    assert Proposal.objects.pending().count() == 2 and {second, third} < set(Proposal.objects.all())
 
 
 def test_a_stale_proposal_form_shows_what_changed_meanwhile(fiona_client, fiona, project):
@@ -674,3 +708,29 @@ def test_the_queue_and_its_htmx_results_vary_with_the_htmx_headers(staff_client)
         response = staff_client.get("/proposals/", headers=headers)
         assert response.status_code == 200
         assert "HX-Request" in response["Vary"] and "HX-Target" in response["Vary"]
+
+
+def test_a_proposal_s_values_are_posted_to_the_form_as_a_browser_posts_them():
+    """Accepting posts the stored values through the section's form (one function with the
+    edit-conflict merge): each as the form's widget reads it."""
+    data = as_form_data(
+        {
+            "concessional": True,  # a checkbox
+            "scope3_included": False,  # a yes/no/unknown select
+            "qualified": None,  # unknown, an unticked box, an empty field: nothing posted
+            "sectors": [2, 7],  # a multiple choice
+            "provider": 4,
+            "amount_musd": "12.5",
+            "joined_on": "2024-05-01",
+            "site": "",
+        }
+    )
+    assert {name: data.getlist(name) for name in data} == {
+        "concessional": ["true"],
+        "scope3_included": ["false"],
+        "sectors": ["2", "7"],
+        "provider": ["4"],
+        "amount_musd": ["12.5"],
+        "joined_on": ["2024-05-01"],
+        "site": [""],
+    }

@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.sites.shortcuts import get_current_site
 from django.core.cache import cache
 
 from leadit.mail import send_later
@@ -11,7 +12,7 @@ from leadit.sections.models import refuse_xml_forbidden
 from leadit.sections.widgets import SearchableSelectMultiple
 from members.models import FocalPoint, Organisation
 
-from .invitations import accounts_with_email, reusable
+from .invitations import accounts_with_email, invite_again, pending_invitations, reusable
 
 # One reset mail per account in this many seconds, however often the form is sent: the form
 # cannot be used to flood someone's mailbox.
@@ -20,7 +21,23 @@ RESET_MAIL_INTERVAL = 300
 
 class PasswordResetRequestForm(PasswordResetForm):
     """Django's reset form (the same answer whether the address is known or not), its mail
-    sent by the worker (leadit.mail) with the link made there, not kept in the queue."""
+    sent by the worker (leadit.mail) with the link made there, not kept in the queue.
+
+    Django sends nothing to an account without a password: an invited focal point who has not
+    set theirs yet gets their invitation again (a fresh link, the earlier ones ended), with
+    the same answer on the page."""
+
+    def save(self, domain_override=None, use_https=False, request=None, **kwargs):
+        super().save(
+            domain_override=domain_override, use_https=use_https, request=request, **kwargs
+        )
+        site = {
+            "domain": domain_override or get_current_site(request).domain,
+            "protocol": "https" if use_https else "http",
+        }
+        for focal_point in pending_invitations(self.cleaned_data["email"]):
+            if cache.add(f"password-reset-mail:{focal_point.user_id}", True, RESET_MAIL_INTERVAL):
+                invite_again(focal_point, by=focal_point.invited_by, site=site)
 
     def send_mail(
         self,

@@ -54,6 +54,14 @@ def invite(*, name: str, email: str, organisations, by, site: dict) -> FocalPoin
     return focal_point
 
 
+def pending_invitations(email: str) -> list[FocalPoint]:
+    """The active focal points with this address who have not set their password yet."""
+    focal_points = FocalPoint.objects.filter(
+        user__email__iexact=email, user__is_active=True
+    ).select_related("user", "invited_by")
+    return [fp for fp in focal_points if not fp.user.has_usable_password()]
+
+
 @transaction.atomic
 def invite_again(focal_point: FocalPoint, *, by, site: dict) -> None:
     """Mail a new link. Before a password is set, it ends the links of earlier invitations;

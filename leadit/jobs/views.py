@@ -1,5 +1,6 @@
-"""Pages of background jobs: the list of a user's exports, one job's progress (polled by htmx
-while it runs) and its download, for the user who asked and for the Secretariat."""
+"""Pages of background jobs: the list of a user's exports, imports and bulk changes, one job's
+progress (polled by htmx while it runs) and its download, for the user who asked and for the
+Secretariat."""
 
 from django.conf import settings
 from django.contrib import messages

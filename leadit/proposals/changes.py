@@ -9,12 +9,9 @@ import datetime
 from decimal import Decimal
 
 from django.db import models
-from django.http import QueryDict
 from django.utils.text import capfirst
-from django_countries import countries
-from django_countries.fields import CountryField
 
-EMPTY = "—"
+from leadit.sections.history import readable, related_names
 
 
 def serialise(value):
@@ -87,22 +84,12 @@ def changes_of(form, original: dict | None) -> dict:
 def label_changes(model, change_sets: list[dict], sides=("old", "new")) -> None:
     """Add "<side>_display" to each change: what a person reads (choice labels, record names,
     Yes/No), the related names read in one query per related model."""
-    wanted: dict = {}
-    for changes in change_sets:
-        for name, change in changes.items():
-            field = model_field(model, name)
-            if field is not None and field.is_relation:
-                for side in sides:
-                    value = change.get(side)
-                    ids = value if isinstance(value, list) else [value]
-                    wanted.setdefault(field.related_model, set()).update(
-                        i for i in ids if isinstance(i, int)
-                    )
-    names = {
-        related: {obj.pk: str(obj) for obj in related._default_manager.filter(pk__in=ids)}
-        for related, ids in wanted.items()
-        if ids
-    }
+    names = related_names(
+        (model_field(model, name), change.get(side))
+        for changes in change_sets
+        for name, change in changes.items()
+        for side in sides
+    )
     for changes in change_sets:
         for name, change in changes.items():
             field = model_field(model, name)
@@ -111,36 +98,10 @@ def label_changes(model, change_sets: list[dict], sides=("old", "new")) -> None:
 
 
 def display(field, value, names: dict) -> str:
-    if value is None or value == "" or value == []:
-        return EMPTY
-    if field is None:
-        return str(value)
-    if field.is_relation:
-        known = names.get(field.related_model, {})
-        ids = value if isinstance(value, list) else [value]
-        return ", ".join(known.get(i, f"#{i} (deleted)") for i in ids)
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(field, CountryField):
-        return countries.name(value) or value
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    return str(value)
-
-
-def as_form_data(values: dict) -> QueryDict:
-    """Stored values as a browser would post them."""
-    data = QueryDict(mutable=True)
-    for name, value in values.items():
-        if value is None:
-            continue  # an empty field, an unticked box
-        if isinstance(value, bool):
-            data[name] = "true" if value else "false"  # a checkbox and a yes/no select
-        elif isinstance(value, list):
-            data.setlist(name, [str(item) for item in value])
-        else:
-            data[name] = str(value)
-    return data
+    shown = readable(field, value, names)
+    if field is not None and isinstance(shown, bool):
+        return "Yes" if shown else "No"
+    return str(shown)
 
 
 def current_values(form_class, record, user) -> dict:

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from leadit.mail import send_later
 from leadit.people import person_name
+from leadit.sections.editing import as_form_data
 
 from . import changes as values
 from .models import Proposal, ProposalError
@@ -105,8 +106,7 @@ def accept(proposal: Proposal, *, user, fields: list[str], request=None):
         raise ProposalError("Choose at least one field to accept.")
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
-        if not locked.is_pending:
-            raise ProposalError(f"This proposal is already {locked.get_status_display().lower()}.")
+        locked.check_pending()
         proposed = {name: proposal.changes[name]["new"] for name in chosen}
         if proposal.kind == Proposal.Kind.CHANGE:
             # Lock the record and post its current version: the form's version check passes
@@ -116,16 +116,12 @@ def accept(proposal: Proposal, *, user, fields: list[str], request=None):
             )
             if current is None:
                 raise ProposalError("The record was deleted since it was proposed.")
-            data = values.as_form_data(
-                {**values.current_values(form_class, current, user), **proposed}
-            )
+            data = as_form_data({**values.current_values(form_class, current, user), **proposed})
             data["loaded_version"] = str(current.version)
             instance = current
         else:
             instance = model(**{f"{name}_id": pk for name, pk in proposal.fixed.items()})
-            data = values.as_form_data(
-                {**values.initial_values(form_class, instance, user), **proposed}
-            )
+            data = as_form_data({**values.initial_values(form_class, instance, user), **proposed})
         form = form_class(data=data, instance=instance, user=user)
         if not form.is_valid():
             return None, form
@@ -152,8 +148,7 @@ def accept(proposal: Proposal, *, user, fields: list[str], request=None):
 def reject(proposal: Proposal, *, user, reason: str, request=None) -> None:
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
-        if not locked.is_pending:
-            raise ProposalError(f"This proposal is already {locked.get_status_display().lower()}.")
+        locked.check_pending()
         locked.status = Proposal.Status.REJECTED
         locked.reason = reason
         locked.decided_by, locked.decided_at = user, timezone.now()
@@ -165,8 +160,7 @@ def reject(proposal: Proposal, *, user, reason: str, request=None) -> None:
 def withdraw(proposal: Proposal, *, user) -> None:
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
-        if not locked.is_pending:
-            raise ProposalError(f"This proposal is already {locked.get_status_display().lower()}.")
+        locked.check_pending()
         locked.status = Proposal.Status.WITHDRAWN
         locked.decided_by, locked.decided_at = user, timezone.now()
         locked.save()

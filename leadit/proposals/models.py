@@ -21,6 +21,22 @@ class ProposalQuerySet(models.QuerySet):
             content_type=ContentType.objects.get_for_model(type(record)), object_id=record.pk
         )
 
+    def same_as(self, *, model, record, changes: dict, fixed: dict, user):
+        """`user`'s pending proposals of exactly these changes (the same proposed values) to
+        the same record, or of the same new record: sent twice, they would be decided twice."""
+        proposed = {name: change["new"] for name, change in changes.items()}
+        candidates = self.pending().filter(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id=getattr(record, "pk", None),
+            proposed_by=user,
+        )
+        return [
+            proposal
+            for proposal in candidates
+            if proposal.fixed == fixed
+            and {name: change["new"] for name, change in proposal.changes.items()} == proposed
+        ]
+
     def visible_to(self, user):
         """The Secretariat (who decide) sees every proposal; a focal point only their own."""
         if user.has_perm("proposals.change_proposal"):
@@ -120,6 +136,12 @@ class Proposal(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == self.Status.PENDING
+
+    def check_pending(self) -> None:
+        """A decision (accept, reject, withdraw) is made once: refuse it on a proposal that is
+        no longer pending, saying what became of it."""
+        if not self.is_pending:
+            raise ProposalError(f"This proposal is already {self.get_status_display().lower()}.")
 
     @property
     def proposer_name(self) -> str:

@@ -6,6 +6,8 @@ from collections import defaultdict
 
 from django.db.models import Prefetch
 
+from leadit.sections.history import EMPTY
+
 from . import changes as values
 from .models import Proposal
 
@@ -46,7 +48,7 @@ def attach_diffs(proposals) -> None:
                 "old_display": change.get("old_display", _plain(change.get("old"))),
                 "new_display": change.get("new_display", _plain(change.get("new"))),
                 "current": None,
-                "current_display": values.EMPTY,
+                "current_display": EMPTY,
             }
             change = row
             if record is not None and proposal.kind == Proposal.Kind.CHANGE:
@@ -71,4 +73,4 @@ def attach_diffs(proposals) -> None:
 
 
 def _plain(value) -> str:
-    return values.EMPTY if value in (None, "", []) else str(value)
+    return EMPTY if value in (None, "", []) else str(value)

@@ -5,6 +5,8 @@ organisations' records (others are 404, as if they did not exist) and sees only 
 proposals; deciding needs `proposals.change_proposal` (the Secretariat).
 """
 
+from functools import wraps
+
 import django_filters
 from django import forms
 from django.contrib import messages
@@ -116,6 +118,19 @@ class ProposeView(ModelFormView):
         changes = values.changes_of(form, None if self.creating else self.original)
         if not changes:
             form.add_error(None, "Nothing is changed: change at least one field to propose.")
+            return self.render(form, status=422)
+        if Proposal.objects.same_as(
+            model=self.model,
+            record=self.object,
+            changes=changes,
+            fixed=self.fixed,
+            user=request.user,
+        ):
+            form.add_error(
+                None,
+                "You already proposed exactly this change; "
+                "it is waiting for the Secretariat's decision.",
+            )
             return self.render(form, status=422)
         proposal = decisions.propose(
             model=self.model,
@@ -329,16 +344,28 @@ def _done(request, proposal):
     return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
 
 
+def pending_only(view):
+    """A decision on a proposal decided meanwhile (another tab, another officer) goes back to
+    its page, saying what became of it. (The decision checks again, under a lock.)"""
+
+    @wraps(view)
+    def wrapper(request, pk):
+        proposal = visible_proposal(request, pk)
+        try:
+            proposal.check_pending()
+        except ProposalError as error:
+            messages.error(request, str(error))
+            return _done(request, proposal)
+        return view(request, proposal)
+
+    return wrapper
+
+
 @requires("change", [Proposal])
 @require_POST
-def proposal_accept(request, pk):
-    proposal = visible_proposal(request, pk)
+@pending_only
+def proposal_accept(request, proposal):
     form = AcceptForm(request.POST, proposal=proposal)
-    if not proposal.is_pending:
-        messages.error(
-            request, f"This proposal is already {proposal.get_status_display().lower()}."
-        )
-        return _done(request, proposal)
     if not form.is_valid():
         return render_proposal(request, proposal, accept_form=form, status=422)
     try:
@@ -356,14 +383,9 @@ def proposal_accept(request, pk):
 
 @requires("change", [Proposal])
 @require_POST
-def proposal_reject(request, pk):
-    proposal = visible_proposal(request, pk)
+@pending_only
+def proposal_reject(request, proposal):
     form = RejectForm(request.POST)
-    if not proposal.is_pending:
-        messages.error(
-            request, f"This proposal is already {proposal.get_status_display().lower()}."
-        )
-        return _done(request, proposal)
     if not form.is_valid():
         return render_proposal(request, proposal, reject_form=form, status=422)
     try:

@@ -87,15 +87,23 @@ class VersionedForm(forms.ModelForm):
 
 def form_data(form) -> QueryDict:
     """A form's current values as a browser would post them."""
+    return as_form_data({name: form[name].value() for name in form.fields})
+
+
+def as_form_data(values: dict) -> QueryDict:
+    """Values (a form's, or a proposal's stored ones) as a browser would post them: records as
+    their ids, a multiple choice as one entry per choice, dates in ISO, numbers as written.
+    Yes and no are "true" and "false", which a checkbox and a yes/no/unknown select
+    (NullBooleanSelect) both read; a select reads a ticked box's "on" as unknown. Nothing is
+    posted for None: an empty field, an unticked box, an unknown answer."""
     data = QueryDict(mutable=True)
-    for name in form.fields:
-        value = form[name].value()
-        if value is None or value is False:
+    for name, value in values.items():
+        if value is None:
             continue
-        if value is True:
-            data[name] = "on"
+        if isinstance(value, bool):
+            data[name] = "true" if value else "false"
         elif isinstance(value, list | tuple):
-            data.setlist(name, [str(getattr(v, "pk", v)) for v in value])
+            data.setlist(name, [str(getattr(item, "pk", item)) for item in value])
         elif hasattr(value, "isoformat"):
             data[name] = value.isoformat()
         else:

@@ -1,7 +1,7 @@
 """The audit trail, readable: who changed what and when, old and new values side by side."""
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import CharField, F, ForeignKey, Value
+from django.db.models import CharField, F, Value
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.text import capfirst
@@ -12,6 +12,7 @@ from leadit.people import name_of
 
 ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 SKIPPED = {"version", "updated_at", "created_at", "search_text"}
+EMPTY = "—"
 
 
 def field_changes(model, newer, older) -> list[dict]:
@@ -35,27 +36,46 @@ def field_changes(model, newer, older) -> list[dict]:
 def label_values(model, changes: list[dict]) -> None:
     """Turn stored values into what a person reads: choice labels, related names (one query
     per related model, whatever the number of changes)."""
-    wanted: dict = {}
+    names = related_names((c["field"], c[side]) for c in changes for side in ("old", "new"))
     for change in changes:
-        field = change["field"]
-        if isinstance(field, ForeignKey):
+        for side in ("old", "new"):
+            change[side] = readable(change["field"], change[side], names)
+
+
+def related_names(pairs) -> dict:
+    """{related model: {id: name}} for the related records among (field, stored value) pairs
+    (a many-to-many value is a list of ids): one query per related model, whatever the number
+    of values."""
+    wanted: dict = {}
+    for field, value in pairs:
+        if field is not None and field.is_relation:
+            ids = value if isinstance(value, list) else [value]
             wanted.setdefault(field.related_model, set()).update(
-                v for v in (change["old"], change["new"]) if v is not None
+                i for i in ids if isinstance(i, int)
             )
-    names = {
+    return {
         related: {obj.pk: str(obj) for obj in related._default_manager.filter(pk__in=ids)}
         for related, ids in wanted.items()
+        if ids
     }
-    for change in changes:
-        field = change["field"]
-        for side in ("old", "new"):
-            value = change[side]
-            if value in (None, ""):
-                change[side] = "—"
-            elif isinstance(field, ForeignKey):
-                change[side] = names[field.related_model].get(value, f"#{value} (deleted)")
-            elif field.choices:
-                change[side] = dict(field.flatchoices).get(value, value)
+
+
+def readable(field, value, names: dict):
+    """A stored value as a person reads it: "—" for none, related records by name (`names`
+    from related_names), a choice or a country by its label; any other value as it is."""
+    if value is None or value == "" or value == []:
+        return EMPTY
+    if field is None:
+        return value
+    if field.is_relation:
+        known = names.get(field.related_model, {})
+        ids = value if isinstance(value, list) else [value]
+        return ", ".join(known.get(i, f"#{i} (deleted)") for i in ids)
+    if isinstance(field, CountryField):
+        return countries.name(value) or value
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    return value
 
 
 def hidden_fields(model, user) -> frozenset[str]:
