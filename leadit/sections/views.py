@@ -586,11 +586,16 @@ class FilteredListView(FragmentListMixin, PermissionMixin, FilterView):
 
         context.update(bulk_context(self))
         # The rows' cells, with what is the same down each column worked out once.
+        columns, current_sort = context["columns"], context["current_sort"]
+        sortable = [column.sort for column in columns if column.sort]
         context["table_rows"] = TableRows(
-            context["columns"],
+            columns,
             context["card_order"],
             context["hidden_columns"],
             bulk=bool(context["bulk_actions"]),
+            sort_links=sort_urls(self.request.GET, sortable, current_sort),
+            current_sort=current_sort,
+            rows=context["page_obj"].object_list,
         )
         return context
 
@@ -686,12 +691,20 @@ def sort_options(columns, current: str) -> list[dict]:
     return options
 
 
-def sort_url(query: QueryDict, key: str, current: str) -> str:
-    """The URL that sorts by `key`, flipping direction when it is already the sort."""
-    params = query.copy()
-    params.pop("page", None)
-    params["sort"] = f"-{key}" if current == key else key
-    return "?" + urlencode(sorted(params.lists()), doseq=True)
+def sort_urls(query: QueryDict, keys, current: str) -> dict[str, str]:
+    """The URL that sorts by each key (the other way when it is the current sort), keeping the
+    other parameters but the page, in name order; each parameter is encoded once for all."""
+    encoded = {
+        name: urlencode([(name, values)], doseq=True)
+        for name, values in query.lists()
+        if name not in ("page", "sort")
+    }
+    urls = {}
+    for key in keys:
+        wanted = f"-{key}" if current == key else key
+        params = {**encoded, "sort": urlencode([("sort", wanted)])}
+        urls[key] = "?" + "&".join(params[name] for name in sorted(params) if params[name])
+    return urls
 
 
 def record_facts(obj, exclude=(), user=None) -> list[tuple[str, object]]:
