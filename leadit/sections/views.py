@@ -596,6 +596,7 @@ class FilteredListView(FragmentListMixin, PermissionMixin, FilterView):
             sort_links=sort_urls(self.request.GET, sortable, current_sort),
             current_sort=current_sort,
             rows=context["page_obj"].object_list,
+            sort_options=context["sort_options"],
         )
         return context
 
