@@ -5,6 +5,7 @@ htmx fragment come from one template (`generic/object_list.html`) whose `results
 returned alone when htmx targets `#results`.
 """
 
+import copy
 import itertools
 from functools import wraps
 from urllib.parse import urlencode
@@ -23,6 +24,7 @@ from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
+from django_filters.filterset import FilterSetMetaclass
 from django_filters.views import FilterView
 
 from leadit.jobs.tasks import counting, hand_over
@@ -127,7 +129,51 @@ class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
-class TrackerFilterSet(django_filters.FilterSet):
+class FiltersOfARequest(dict):
+    """A FilterSet class's filters (`base_filters`), which django-filter deep-copies for each
+    request. A request sets its own `parent` and `model` on its copies and may write its
+    queryset in their `extra` (QuerySetRequestMixin); it only reads what they hold (options,
+    widgets, querysets), so each filter is copied with its own `extra` but shares those.
+    Deep copies were about 6,000 function calls a pipeline request (issue 18)."""
+
+    def __deepcopy__(self, memo):
+        return {name: copy_filter(filter_) for name, filter_ in self.items()}
+
+
+def copy_filter(filter_):
+    copied = copy.copy(filter_)
+    copied.extra = filter_.extra.copy()
+    copied.__dict__.pop("_field", None)  # built from the copy's own extra, if asked for
+    if filter_.method is not None:
+        copied.method = filter_.method  # binds the filter's FilterMethod to the copy's parent
+    return copied
+
+
+class FieldsOfARequest(dict):
+    """A filter form class's fields (`base_fields`), which Django deep-copies for each form:
+    the same copies, but sharing the lists of options the fields wrap (the country filter's
+    250), which nothing changes in place (label_empty_choices, cache_select_options and the
+    page size give a field new options, never edit its list)."""
+
+    def __deepcopy__(self, memo):
+        for field in self.values():
+            options = getattr(field, "_choices", None)
+            # django-filter wraps the list in an iterator that names its field: that iterator
+            # is copied (for the copy of the field), its list is not.
+            options = getattr(options, "choices", options)
+            if isinstance(options, list | tuple):
+                memo[id(options)] = options
+        return {name: copy.deepcopy(field, memo) for name, field in self.items()}
+
+
+class TrackerFilterSetMetaclass(FilterSetMetaclass):
+    def __new__(mcs, name, bases, attrs):
+        new_class = super().__new__(mcs, name, bases, attrs)
+        new_class.base_filters = FiltersOfARequest(new_class.base_filters)
+        return new_class
+
+
+class TrackerFilterSet(django_filters.FilterSet, metaclass=TrackerFilterSetMetaclass):
     """Base of every section's filters: free-text search, sorting and page size.
 
     Subclasses define `search_fields` (for `q`) and `sort_fields` (public name -> ORM field).
@@ -192,6 +238,7 @@ class TrackerFilterSet(django_filters.FilterSet):
         form_class = cls.__dict__.get(key)
         if form_class is None:
             form_class = super().get_form_class()
+            form_class.base_fields = FieldsOfARequest(form_class.base_fields)
             if not any(callable(getattr(f, "queryset", None)) for f in self.filters.values()):
                 setattr(cls, key, form_class)
         return form_class
@@ -540,11 +587,17 @@ class FilteredListView(FragmentListMixin, PermissionMixin, FilterView):
 
         context.update(bulk_context(self))
         # The rows' cells, with what is the same down each column worked out once.
+        columns, current_sort = context["columns"], context["current_sort"]
+        sortable = [column.sort for column in columns if column.sort]
         context["table_rows"] = TableRows(
-            context["columns"],
+            columns,
             context["card_order"],
             context["hidden_columns"],
             bulk=bool(context["bulk_actions"]),
+            sort_links=sort_urls(self.request.GET, sortable, current_sort),
+            current_sort=current_sort,
+            rows=context["page_obj"].object_list,
+            sort_options=context["sort_options"],
         )
         return context
 
@@ -640,12 +693,20 @@ def sort_options(columns, current: str) -> list[dict]:
     return options
 
 
-def sort_url(query: QueryDict, key: str, current: str) -> str:
-    """The URL that sorts by `key`, flipping direction when it is already the sort."""
-    params = query.copy()
-    params.pop("page", None)
-    params["sort"] = f"-{key}" if current == key else key
-    return "?" + urlencode(sorted(params.lists()), doseq=True)
+def sort_urls(query: QueryDict, keys, current: str) -> dict[str, str]:
+    """The URL that sorts by each key (the other way when it is the current sort), keeping the
+    other parameters but the page, in name order; each parameter is encoded once for all."""
+    encoded = {
+        name: urlencode([(name, values)], doseq=True)
+        for name, values in query.lists()
+        if name not in ("page", "sort")
+    }
+    urls = {}
+    for key in keys:
+        wanted = f"-{key}" if current == key else key
+        params = {**encoded, "sort": urlencode([("sort", wanted)])}
+        urls[key] = "?" + "&".join(params[name] for name in sorted(params) if params[name])
+    return urls
 
 
 def record_facts(obj, exclude=(), user=None) -> list[tuple[str, object]]:

@@ -10,7 +10,6 @@ from django.utils.text import capfirst
 from leadit.people import person_name
 from leadit.sections import formatting, tables
 from leadit.sections.registry import viewname as _viewname
-from leadit.sections.views import sort_url
 
 register = template.Library()
 
@@ -51,33 +50,6 @@ def quantity(value):
 
 # A project's (or any record's) stage as a coloured badge: {{ project|stage_badge }}.
 register.filter("stage_badge", tables.stage_badge)
-
-
-@register.simple_tag
-def row_cells(table, row):
-    """The cells of one row of a list's table (leadit.sections.tables.TableRows)."""
-    return table.cells(row)
-
-
-@register.simple_tag(takes_context=True)
-def sort_href(context, key: str) -> str:
-    return sort_url(context["request"].GET, key, context.get("current_sort", ""))
-
-
-@register.simple_tag(takes_context=True)
-def next_sort(context, key: str) -> str:
-    """The sort a header's click asks for: by `key`, flipped when it is already the sort."""
-    return f"-{key}" if context.get("current_sort", "") == key else key
-
-
-@register.simple_tag(takes_context=True)
-def aria_sort(context, key: str) -> str:
-    current = context.get("current_sort", "")
-    if current == key:
-        return "ascending"
-    if current == f"-{key}":
-        return "descending"
-    return "none"
 
 
 @register.filter
@@ -143,9 +115,6 @@ def unit_abbr(text):
     """A unit or term, explained on hover: <abbr title="million US dollars">USD m</abbr>."""
     title = ABBREVIATIONS.get(str(text))
     return format_html('<abbr title="{}">{}</abbr>', title, text) if title else text
-
-
-register.filter("spelled_out", tables.spelled_out)
 
 
 @register.simple_tag
