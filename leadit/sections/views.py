@@ -207,6 +207,18 @@ class TrackerFilterSet(django_filters.FilterSet, metaclass=TrackerFilterSetMetac
     # ignored, so a filter cannot tell what an internal field holds.
     internal_filters: tuple[str, ...] = ("unverified_months",)
 
+    @classmethod
+    def get_filters(cls):
+        """The class's filters; the review queue ("not verified for") only where the records
+        have a verified date (contacts have none)."""
+        filters = super().get_filters()
+        model = cls._meta.model
+        if model is not None and not any(
+            field.name == "last_verified_on" for field in model._meta.get_fields()
+        ):
+            filters.pop("unverified_months", None)
+        return filters
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.sees_internal = sees_internal(getattr(self.request, "user", None))
