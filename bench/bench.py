@@ -295,20 +295,22 @@ def measure(runs: int, exports: bool = True) -> dict:
 # --- Text search: today's scan against the index (issue 18, goal 2) -----------------------------
 def scanned_text_search(model, fields, value):
     """Text search as it was before the index (issue 18): LIKE on every row's search_text, OR
-    related records' ids."""
+    related records' ids; every word of the search, as the indexed search takes them."""
     from django.db.models import Q
 
-    from leadit.sections.search import fold
+    from leadit.sections.search import search_words
 
-    needle = fold(value)
     query = Q()
     relations = {field.partition("__")[0] for field in fields if "__" in field}
-    if any("__" not in field for field in fields):
-        query |= Q(search_text__contains=needle)
-    for relation in sorted(relations):
-        related = model._meta.get_field(relation).related_model
-        matches = related._default_manager.filter(search_text__contains=needle).values("pk")
-        query |= Q(**{f"{relation}__in": matches})
+    for needle in search_words(value):
+        matches = Q(pk__in=[])
+        if any("__" not in field for field in fields):
+            matches |= Q(search_text__contains=needle)
+        for relation in sorted(relations):
+            related = model._meta.get_field(relation).related_model
+            found = related._default_manager.filter(search_text__contains=needle).values("pk")
+            matches |= Q(**{f"{relation}__in": found})
+        query &= matches
     return query
 
 

@@ -71,6 +71,36 @@ def test_pipeline_search_matches_related_names_without_accents(staff_client):
     assert listed(staff_client, "/pipeline/", "aceria electrica") == {"Electric arc"}
 
 
+def test_every_word_is_found_anywhere_in_the_record_or_its_related_names(staff_client):
+    tata = OrganisationFactory(name="Tata Steel")
+    ProjectFactory(name="Hydrogen injection trial, Jamshedpur", sponsor=tata)
+    ProjectFactory(name="Green steel from hydrogen")
+    ProjectFactory(name="Hydrogen valley", sponsor=OrganisationFactory(name="H2 Partners"))
+    ProjectFactory(name="Acería del Bajío plant")
+    both = {"Hydrogen injection trial, Jamshedpur", "Green steel from hydrogen"}
+    assert listed(staff_client, "/pipeline/", "hydrogen steel") == both
+    assert listed(staff_client, "/pipeline/", "STEEL   Hydrogen") == both
+    assert listed(staff_client, "/pipeline/", "hydrogen tata") == {
+        "Hydrogen injection trial, Jamshedpur"
+    }
+    assert listed(staff_client, "/pipeline/", "bajio aceria") == {"Acería del Bajío plant"}
+
+
+def test_a_search_of_many_words_needs_no_more_queries_than_one_word(staff_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ProjectFactory(name="Hydrogen steel plant", sponsor=OrganisationFactory(name="Tata Steel"))
+    staff_client.get("/pipeline/", {"q": "steel"})  # caches warmed
+    counts = []
+    for q in ("steel", "hydrogen steel plant tata"):
+        with CaptureQueriesContext(connection) as queries:
+            response = staff_client.get("/pipeline/", {"q": q})
+        assert [str(p) for p in response.context["page_obj"]] == ["Hydrogen steel plant"]
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
 def test_renamed_sponsor_is_found_by_its_new_name(staff_client):
     sponsor = OrganisationFactory(name="Cementos del Norte")
     ProjectFactory(name="Kiln upgrade", sponsor=sponsor)

@@ -134,29 +134,40 @@ def _fill_search_text(sender, instance, update_fields=None, **kwargs):
     instance.search_text = instance.build_search_text()
 
 
+def search_words(value: str) -> list[str]:
+    """What a user typed, as the folded words a record must all contain: "hydrogen steel"
+    finds "Hydrogen injection trial" by Tata Steel. Quotes and other signs are plain text."""
+    return list(dict.fromkeys(fold(value).split())) or [fold(value)]
+
+
 def text_search(model, fields, value: str) -> Q:
-    """Records of `model` whose `fields` contain `value`, accent- and case-blind.
+    """Records of `model` whose `fields` contain every word of `value` (each in any of the
+    fields), accent- and case-blind.
 
     A field of the model itself is matched in its `search_text`; a field of a related record
     (`sponsor__name`) in the related table's `search_text`, then by id: no join of every row
     to every related table. Each is an indexed look-up (`containing`). The related ids are read
-    first, in one query, and written into the search as values (`sponsor_id IN (3, 17)`): a
-    sub-query under the `OR` made PostgreSQL read every row, and an array of ids computed in the
-    query hid from its planner how many rows match, so it looked up a fifth of the table one
-    row at a time where a scan was cheaper. With the values it estimates each condition from its
-    statistics and picks: the indexes for a rare term, one scan for a common one."""
-    needle = fold(value)
+    first, in one query for every word, and written into the search as values
+    (`sponsor_id IN (3, 17)`): a sub-query under the `OR` made PostgreSQL read every row, and an
+    array of ids computed in the query hid from its planner how many rows match, so it looked up
+    a fifth of the table one row at a time where a scan was cheaper. With the values it
+    estimates each condition from its statistics and picks: the indexes for a rare term, one
+    scan for a common one."""
+    words = search_words(value)
     own = any("__" not in field for field in fields)
     relations = list(dict.fromkeys(f.partition("__")[0] for f in fields if "__" in f))
-    query = containing(model, needle) if own else Q(pk__in=[])
-    found = related_matches(model, relations, needle)
-    for relation in relations:
-        ids = found[model._meta.get_field(relation).related_model]
-        if len(ids) > MAX_IDS:  # rare (a short term in a large table): look them up in SQL
+    found = related_matches(model, relations, words)
+    query = Q()
+    for word in words:
+        matches = containing(model, word) if own else Q(pk__in=[])
+        for relation in relations:
             related = model._meta.get_field(relation).related_model
-            ids = related._default_manager.filter(containing(related, needle)).values("pk")
-        if ids:
-            query |= Q(**{f"{relation}__in": ids})
+            ids = found[word, related]
+            if len(ids) > MAX_IDS:  # rare (a short term in a large table): look them up in SQL
+                ids = related._default_manager.filter(containing(related, word)).values("pk")
+            if ids:
+                matches |= Q(**{f"{relation}__in": ids})
+        query &= matches
     return query
 
 
@@ -164,22 +175,24 @@ def text_search(model, fields, value: str) -> Q:
 MAX_IDS = 1000
 
 
-def related_matches(model, relations, needle: str) -> dict:
-    """The ids of the records of each related model matching `needle`, read in one query."""
+def related_matches(model, relations, words: list[str]) -> dict:
+    """The ids of the records of each related model matching each word, read in one query:
+    {(word, related model): [ids]}."""
     targets = list(dict.fromkeys(model._meta.get_field(r).related_model for r in relations))
-    found = {target: [] for target in targets}
-    if not targets:
+    pairs = [(word, target) for word in words for target in targets]
+    found = {pair: [] for pair in pairs}
+    if not pairs:
         return found
     branches = [
-        target._default_manager.filter(containing(target, needle))
+        target._default_manager.filter(containing(target, word))
         .order_by()
         .annotate(which=Value(index))
         .values_list("which", "pk")
-        for index, target in enumerate(targets)
+        for index, (word, target) in enumerate(pairs)
     ]
     first, *others = branches
     for index, pk in first.union(*others, all=True).order_by() if others else first:
-        found[targets[index]].append(pk)
+        found[pairs[index]].append(pk)
     return found
 
 
