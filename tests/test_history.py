@@ -50,6 +50,16 @@ def test_history_tab_shows_who_changed_what_with_old_and_new_values(staff_client
     assert "Version" not in html  # bookkeeping fields are left out
 
 
+def test_history_says_yes_or_no_for_a_yes_no_unknown_answer(staff_client):
+    project = ProjectFactory(name="Walvis Bay", qualified=None)
+    url = f"/pipeline/{project.pk}/edit/"
+    assert staff_client.post(url, edit_data(staff_client.get(url), qualified="true")).status_code
+    response = staff_client.get(f"/pipeline/{project.pk}/history/")
+    html = response.content.decode()
+    row = html[html.index("Qualified") :][:300]
+    assert "Yes" in row and "True" not in row, row
+
+
 @pytest.mark.parametrize(
     "factory, url",
     [

@@ -98,10 +98,7 @@ def label_changes(model, change_sets: list[dict], sides=("old", "new")) -> None:
 
 
 def display(field, value, names: dict) -> str:
-    shown = readable(field, value, names)
-    if field is not None and isinstance(shown, bool):
-        return "Yes" if shown else "No"
-    return str(shown)
+    return str(readable(field, value, names))
 
 
 def current_values(form_class, record, user) -> dict:

@@ -62,9 +62,12 @@ def related_names(pairs) -> dict:
 
 def readable(field, value, names: dict):
     """A stored value as a person reads it: "—" for none, related records by name (`names`
-    from related_names), a choice or a country by its label; any other value as it is."""
+    from related_names), a choice or a country by its label, yes or no; any other value as it
+    is."""
     if value is None or value == "" or value == []:
         return EMPTY
+    if isinstance(value, bool):  # a yes/no field, or a yes/no/unknown one that is known
+        return "Yes" if value else "No"
     if field is None:
         return value
     if field.is_relation:
