@@ -508,3 +508,11 @@ def test_merge_after_a_conflict_keeps_a_yes_or_no_answer(staff_client, qualified
     assert staff_client.post(url, edit_data(response)).status_code == 302
     project.refresh_from_db()
     assert (project.name, project.site, project.qualified) == ("Renamed", "Lüderitz", qualified)
+
+
+def test_the_form_points_at_marked_fields_only_when_a_field_is_in_error(staff_client):
+    project = ProjectFactory(name="Walvis Bay")
+    url = f"/pipeline/{project.pk}/edit/"
+    response = staff_client.post(url, edit_data(staff_client.get(url), capex_musd="lots"))
+    assertContains(response, "Please correct the fields marked below.", status_code=422)
+    assertContains(response, "Enter a number.", status_code=422)

@@ -298,6 +298,8 @@ def test_the_same_proposal_sent_twice_is_refused(fiona_client, fiona, project):
         response = fiona_client.post(url, data, headers=headers)
         assert response.status_code == 422
         assert "You already proposed exactly this change" in response.content.decode()
+        # No field is in error: nothing points at "the fields marked below".
+        assert "fields marked below" not in response.content.decode()
         assert list(Proposal.objects.all()) == [first]
     # Another value is another proposal; so is the same one once the first is withdrawn.
     second = propose(fiona_client, project, fiona, capex_musd="260")

@@ -21,6 +21,13 @@ def money(value, places: int = 1):
 
 
 @register.filter
+def fields_in_error(form, other=None) -> bool:
+    """Whether a field of the form (or of `other`) has an error, not only the form as a whole:
+    only then does "the fields marked below" point at something."""
+    return any(name != "__all__" for f in (form, other) if f for name in f.errors)
+
+
+@register.filter
 def viewname(obj, action: str) -> str:
     """`{% url object|viewname:"history" object.pk %}`: the URL name of a record's page."""
     return _viewname(type(obj), action)
