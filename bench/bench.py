@@ -287,7 +287,8 @@ def measure(runs: int, exports: bool = True) -> dict:
     results["database_version"] = (
         ".".join(map(str, connection.Database.sqlite_version_info))
         if (connection.vendor == "sqlite")
-        else str(connection.pg_version)
+        # pg_version is e.g. 150020 for 15.20
+        else f"{connection.pg_version // 10000}.{connection.pg_version % 10000}"
     )
     return results
 
