@@ -5,6 +5,7 @@ from django_countries import countries
 
 from leadit.sections.fields import ModelChoiceFilter
 from leadit.sections.views import IntegerFilter, TrackerFilterSet
+from leadit.sections.widgets import SearchableSelect
 
 from .countries import in_region, region_choices
 from .models import Contact, Member, Organisation, Sector
@@ -107,7 +108,9 @@ class OrganisationFilterSet(TrackerFilterSet):
 
 class ContactFilterSet(TrackerFilterSet):
     organisation = ModelChoiceFilter(
-        queryset=Organisation.objects.only("pk", "name"), empty_label="Any organisation"
+        queryset=Organisation.objects.only("pk", "name"),
+        empty_label="Any organisation",
+        widget=SearchableSelect("organisation"),  # thousands, maybe: searched on the server
     )
     focal_point = django_filters.ChoiceFilter(
         choices=YES_NO, method="filter_focal_point", label="LeadIT focal point", empty_label="Any"

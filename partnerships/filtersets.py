@@ -10,6 +10,7 @@ from django_countries import countries
 from leadit.roles import secretariat_users
 from leadit.sections.fields import ModelChoiceFilter
 from leadit.sections.views import IntegerFilter, TrackerFilterSet
+from leadit.sections.widgets import SearchableSelect
 from members import countries as classification
 from members.filtersets import sectors_filter
 from members.models import CountryProfile, Member, Organisation, Sector
@@ -91,13 +92,19 @@ class ProjectFilterSet(TrackerFilterSet):
     emde = django_filters.ChoiceFilter(
         choices=YES_NO, label="EMDE", method="filter_emde", empty_label="Any"
     )
+    # Organisations and partnerships may number thousands: a select with server-side search,
+    # as on the edit forms, renders the chosen one and the first few, not the whole table.
     sponsor = ModelChoiceFilter(
-        queryset=Organisation.objects.only("pk", "name"), label="Sponsor", empty_label="Any sponsor"
+        queryset=Organisation.objects.only("pk", "name"),
+        label="Sponsor",
+        empty_label="Any sponsor",
+        widget=SearchableSelect("organisation"),
     )
     partnership = ModelChoiceFilter(
         queryset=Partnership.objects.only("pk", "name", "short_name"),
         label="Partnership",
         empty_label="Any partnership",
+        widget=SearchableSelect("partnership"),
     )
     technology = ModelChoiceFilter(
         queryset=Technology.objects.only("pk", "name", "slug"),
@@ -234,7 +241,9 @@ class EngagementFilterSet(TrackerFilterSet):
         choices=countries, label="Recipient country", empty_label="Any country"
     )
     provider = ModelChoiceFilter(
-        queryset=Organisation.objects.only("pk", "name"), empty_label="Any provider"
+        queryset=Organisation.objects.only("pk", "name"),
+        empty_label="Any provider",
+        widget=SearchableSelect("organisation"),
     )
     owner = ModelChoiceFilter(
         queryset=secretariat_users(),
@@ -292,6 +301,7 @@ class ForumActivityFilterSet(TrackerFilterSet):
         queryset=Member.objects.select_related("organisation"),
         empty_label="Any member",
         label="Member",
+        widget=SearchableSelect("member"),
     )
 
     search_fields = ("title", "location", "summary")
@@ -304,14 +314,18 @@ class ForumActivityFilterSet(TrackerFilterSet):
 
 class AssistanceFilterSet(TrackerFilterSet):
     partnership = ModelChoiceFilter(
-        queryset=Partnership.objects.all(), empty_label="Any partnership"
+        queryset=Partnership.objects.all(),
+        empty_label="Any partnership",
+        widget=SearchableSelect("partnership"),
     )
     kind = django_filters.ChoiceFilter(choices=Assistance.Kind.choices, empty_label="Any kind")
     activity_status = django_filters.ChoiceFilter(
         choices=iati.ActivityStatus.choices, empty_label="Any status", label="IATI status"
     )
     provider = ModelChoiceFilter(
-        queryset=Organisation.objects.only("pk", "name"), empty_label="Any provider"
+        queryset=Organisation.objects.only("pk", "name"),
+        empty_label="Any provider",
+        widget=SearchableSelect("organisation"),
     )
 
     search_fields = ("title", "iati_identifier", "provider__name", "description")

@@ -15,7 +15,9 @@
     if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
     var tag = (event.target.tagName || "").toLowerCase();
     if (tag === "input" || tag === "textarea" || tag === "select" || event.target.isContentEditable) return;
-    var search = document.querySelector('input[type="search"]');
+    // The list's own search (name="q"), not a filter's type-to-search select.
+    var search = document.querySelector('input[type="search"][name="q"]') ||
+      document.querySelector('input[type="search"]');
     if (search) {
       event.preventDefault();
       search.focus();

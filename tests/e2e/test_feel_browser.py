@@ -33,7 +33,8 @@ def test_back_button_restores_the_previous_filters(page, site):
 def test_slash_focuses_the_search_box(page, site):
     log_in(page, site)
     page.locator("body").press("/")
-    expect(page.get_by_role("searchbox")).to_be_focused()
+    # The list's search, not the type-to-search boxes of the Sponsor and Partnership filters.
+    expect(page.get_by_role("searchbox", name="Search", exact=True)).to_be_focused()
 
 
 def test_a_server_error_during_filtering_is_told_and_can_be_dismissed(page, site):
