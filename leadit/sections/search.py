@@ -90,14 +90,8 @@ class SearchableQuerySet(models.QuerySet):
         with transaction.atomic(using=self.db):
             pks = list(self.values_list("pk", flat=True))
             changed = super().update(**kwargs)
-            fields = self.model.search_text_fields
-            rows = self.model._base_manager.using(self.db).filter(pk__in=pks).only("pk", *fields)
-            objs = list(rows)
-            for obj in objs:
-                obj.search_text = obj.build_search_text()
-            self.model._base_manager.using(self.db).bulk_update(
-                objs, ["search_text"], batch_size=500
-            )
+            rows = self.model._base_manager.using(self.db).filter(pk__in=pks)
+            fill_search_text(self.model, self.model.search_text_fields, rows=rows)
         return changed
 
 
@@ -279,18 +273,20 @@ class TwoPasses(ModelIterable):
         yield from (found[pk] for pk in ids if pk in found)
 
 
-def fill_search_text(model, fields: tuple[str, ...], batch_size: int = 2000) -> None:
-    """Fill `search_text` of existing rows (for data migrations, which see historical models
-    without our methods)."""
+def fill_search_text(model, fields: tuple[str, ...], batch_size: int = 2000, rows=None) -> None:
+    """Fill `search_text` of existing rows, all or those of `rows` (for data migrations, which
+    see historical models without our methods, and for `SearchableQuerySet.update`)."""
     batch = []
-    for obj in model._default_manager.only("pk", *fields).iterator(chunk_size=batch_size):
+    rows = model._default_manager.all() if rows is None else rows
+    manager = model._default_manager.db_manager(rows.db)  # where the rows were read
+    for obj in rows.only("pk", *fields).iterator(chunk_size=batch_size):
         obj.search_text = "\n".join(fold(getattr(obj, f)) for f in fields if getattr(obj, f))
         batch.append(obj)
         if len(batch) >= batch_size:
-            model._default_manager.bulk_update(batch, ["search_text"])
+            manager.bulk_update(batch, ["search_text"])
             batch = []
     if batch:
-        model._default_manager.bulk_update(batch, ["search_text"])
+        manager.bulk_update(batch, ["search_text"])
 
 
 # --- The indexes ---------------------------------------------------------------------------------
