@@ -736,3 +736,41 @@ def test_a_proposal_s_values_are_posted_to_the_form_as_a_browser_posts_them():
         "joined_on": ["2024-05-01"],
         "site": [""],
     }
+
+
+def test_accepting_a_move_to_fid_asks_the_reviewer_what_became_of_sought_tranches(
+    fiona_client, fiona, project, staff_client
+):
+    """A focal point proposes FID; the project still has a sought tranche. Accepting asks the
+    Secretariat what became of it, in the accept form, and then saves both (it was a dead end:
+    the form refused the accept and offered nowhere to answer)."""
+    project.stage = "financing"
+    project.save()
+    loan = FinancingFactory(project=project, status="sought", amount_musd=Decimal("60"))
+    proposal = propose(fiona_client, project, fiona, stage="fid")
+    assert proposal.changes["stage"]["new"] == "fid"
+
+    refused = staff_client.post(f"/proposals/{proposal.pk}/accept/", {"fields": ["stage"]})
+    assert refused.status_code == 422
+    page = refused.content.decode()
+    assert "Say what became of this tranche at FID." in page
+    # The question is asked inside the accept form, so the answer is posted with the accept.
+    accept_form = page[
+        page.index('id="accept-form"') : page.index("</form>", page.index('id="accept-form"'))
+    ]
+    assert f'name="tranche_{loan.pk}"' in accept_form
+    assert f'name="tranche_{loan.pk}_note"' in accept_form
+    project.refresh_from_db()
+    assert project.stage == "financing"
+
+    accepted = staff_client.post(
+        f"/proposals/{proposal.pk}/accept/",
+        {"fields": ["stage"], f"tranche_{loan.pk}": "committed"},
+    )
+    assert accepted.status_code == 302, accepted.content.decode()[:3000]
+    project.refresh_from_db()
+    loan.refresh_from_db()
+    assert project.stage == "fid"
+    assert loan.status == "committed" and loan.decided_on is not None
+    proposal.refresh_from_db()
+    assert proposal.status == "accepted"

@@ -94,9 +94,11 @@ def _absolute(request, path: str) -> str:
     return request.build_absolute_uri(path) if request is not None else path
 
 
-def accept(proposal: Proposal, *, user, fields: list[str], request=None):
+def accept(proposal: Proposal, *, user, fields: list[str], answers=None, request=None):
     """Apply the chosen fields through the section's form: (record, None) when saved, (None,
-    the invalid form) when the form refuses them (the proposal stays pending)."""
+    the invalid form) when the form refuses them (the proposal stays pending). `answers` (the
+    accept form's post) answers the questions the section form asks only the one who saves,
+    never the proposer, such as what became of sought tranches at FID (`changes.questions_of`)."""
     model = proposal.model
     form_class = form_for(model)
     if form_class is None:
@@ -116,13 +118,20 @@ def accept(proposal: Proposal, *, user, fields: list[str], request=None):
             )
             if current is None:
                 raise ProposalError("The record was deleted since it was proposed.")
-            data = as_form_data({**values.current_values(form_class, current, user), **proposed})
-            data["loaded_version"] = str(current.version)
+            known = {**values.current_values(form_class, current, user), **proposed}
+            known["loaded_version"] = current.version
             instance = current
         else:
             instance = model(**{f"{name}_id": pk for name, pk in proposal.fixed.items()})
-            data = as_form_data({**values.initial_values(form_class, instance, user), **proposed})
-        form = form_class(data=data, instance=instance, user=user)
+            known = {**values.initial_values(form_class, instance, user), **proposed}
+        form = form_class(data=as_form_data(known), instance=instance, user=user)
+        answered = {
+            name: answers[name] for name in values.questions_of(form) if name in (answers or {})
+        }
+        if answered:
+            form = form_class(
+                data=as_form_data({**known, **answered}), instance=instance, user=user
+            )
         if not form.is_valid():
             return None, form
         form.instance._change_reason = (

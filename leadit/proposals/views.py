@@ -303,6 +303,7 @@ def render_proposal(
     chosen = set(accept_form["fields"].value() or ()) if accept_form is not None else set()
     overwrite = set(accept_form["overwrite"].value() or ()) if accept_form is not None else set()
     model = proposal.model
+    questions = values.questions_of(apply_form) if apply_form is not None else []
     context = {
         "proposal": proposal,
         "reviewer": reviewer,
@@ -311,7 +312,10 @@ def render_proposal(
         "reject_form": reject_form,
         "chosen": chosen,
         "overwrite": overwrite,
-        "apply_errors": _errors_of(apply_form),
+        "apply_errors": _errors_of(apply_form, leave_out=questions),
+        # What the record's form asks the one who saves (e.g. sought tranches at FID), asked
+        # in the accept form once the form has refused the accept for want of an answer.
+        "questions": [apply_form[name] for name in questions],
         "record_url": proposal.record.get_absolute_url() if proposal.record is not None else None,
         "list_label": list_label(model) if url_of(model, "list") else "",
         "title": str(proposal),
@@ -322,12 +326,15 @@ def render_proposal(
     return TemplateResponse(request, template, context, status=status)
 
 
-def _errors_of(form) -> list[tuple[str, str]]:
-    """The section form's refusals, labelled (they may be on fields the proposal did not touch)."""
+def _errors_of(form, leave_out=()) -> list[tuple[str, str]]:
+    """The section form's refusals, labelled (they may be on fields the proposal did not touch);
+    those on `leave_out` are shown at their fields."""
     if form is None:
         return []
     found = []
     for name, errors in form.errors.items():
+        if name in leave_out:
+            continue
         label = form.fields[name].label if name in form.fields else ""
         found.append((str(label or ""), " ".join(errors)))
     return found
@@ -370,7 +377,11 @@ def proposal_accept(request, proposal):
         return render_proposal(request, proposal, accept_form=form, status=422)
     try:
         record, refused = decisions.accept(
-            proposal, user=request.user, fields=form.cleaned_data["fields"], request=request
+            proposal,
+            user=request.user,
+            fields=form.cleaned_data["fields"],
+            answers=request.POST,
+            request=request,
         )
     except ProposalError as error:
         form.add_error(None, str(error))

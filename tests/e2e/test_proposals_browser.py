@@ -172,3 +172,47 @@ def test_a_tranche_is_proposed_in_place(fresh_page, site, django_user_model):
     proposal = Proposal.objects.get()
     assert proposal.fixed == {"project": project.pk}
     assert proposal.changes["provider"]["new"] == bank.pk
+
+
+def test_accepting_a_move_to_fid_asks_what_became_of_a_sought_tranche(
+    fresh_page, site, django_user_model
+):
+    """The proposer cannot say what became of the project's sought tranches at FID; the
+    Secretariat is asked in the accept form (the 422 is swapped in), answers, and accepts."""
+    from partnerships.models import Financing
+
+    project = Project.objects.filter(stage="financing").order_by("pk").first()
+    tranche = Financing.objects.filter(
+        project=project, status="sought"
+    ).first() or Financing.objects.create(
+        project=project,
+        provider=project.sponsor,
+        instrument="loan",
+        status="sought",
+        amount_musd=60,
+    )
+    focal_point(django_user_model, "fiona", "Fiona", "Focal", project.sponsor)
+
+    fiona = fresh_page()
+    log_in_as(fiona, site, "fiona")
+    fiona.goto(f"{site}/pipeline/{project.pk}/propose/")
+    fiona.select_option("select[name=stage]", "fid")
+    fiona.get_by_role("button", name="Send the proposal").click()
+    expect(fiona.locator("#messages")).to_contain_text("Your proposal was sent")
+
+    officer = fresh_page()
+    log_in_as(officer, site, "officer")
+    officer.goto(f"{site}{Proposal.objects.latest('pk').get_absolute_url()}")
+    officer.get_by_role("button", name="Accept the ticked fields").click()
+    question = officer.locator(f"#accept-form select[name=tranche_{tranche.pk}]")
+    expect(question).to_be_visible()
+    expect(officer.locator("#accept-form")).to_contain_text(
+        "Say what became of this tranche at FID."
+    )
+    question.select_option("committed")
+    officer.get_by_role("button", name="Accept the ticked fields").click()
+    expect(officer.locator("#messages")).to_contain_text("Accepted")
+    expect(officer.locator("#proposal .badge")).to_have_text("Accepted")
+    project.refresh_from_db()
+    tranche.refresh_from_db()
+    assert project.stage == "fid" and tranche.status == "committed"
