@@ -1,6 +1,7 @@
 from django.db.models import Prefetch
 
 from leadit.sections.columns import Column
+from leadit.sections.search import folded_name
 from leadit.sections.views import FilteredListView, RecordDetailView
 
 from . import declarations
@@ -34,13 +35,13 @@ class MemberDetailView(RecordDetailView):
     def get_queryset(self):
         return Member.objects.select_related("organisation").prefetch_related(
             "organisation__sectors",
-            Prefetch("organisation__contacts", queryset=Contact.objects.order_by("name")),
+            Prefetch("organisation__contacts", queryset=Contact.objects.order_by(folded_name())),
         )
 
 
 class OrganisationListView(FilteredListView):
     model = Organisation
-    queryset = Organisation.objects.select_related("membership").order_by("name", "pk")
+    queryset = Organisation.objects.select_related("membership").order_by(folded_name(), "pk")
     filterset_class = OrganisationFilterSet
     title = "Organisations"
     intro = (
@@ -66,13 +67,15 @@ class OrganisationDetailView(RecordDetailView):
     def get_queryset(self):
         return Organisation.objects.select_related("membership", "parent").prefetch_related(
             "sectors",
-            Prefetch("contacts", queryset=Contact.objects.order_by("-is_focal_point", "name")),
+            Prefetch(
+                "contacts", queryset=Contact.objects.order_by("-is_focal_point", folded_name())
+            ),
         )
 
 
 class ContactListView(FilteredListView):
     model = Contact
-    queryset = Contact.objects.select_related("organisation").order_by("name", "pk")
+    queryset = Contact.objects.select_related("organisation").order_by(folded_name(), "pk")
     filterset_class = ContactFilterSet
     title = "Contacts"
     intro = "People at the organisations LeadIT works with; focal points are the first call."

@@ -11,6 +11,7 @@ from leadit.proposals.models import Proposal
 from leadit.sections.bulk import DELETE, MOVE, SET_CONFIDENCE, VERIFY
 from leadit.sections.editing import DeleteView, ModelFormView
 from leadit.sections.ownership import is_focal_point, with_theirs
+from leadit.sections.search import folded_name
 from leadit.sections.views import (
     FilteredListView,
     RecordDetailView,
@@ -342,7 +343,7 @@ class EngagementListView(FilteredListView):
     model = Engagement
     bulk_actions = (VERIFY, MOVE, DELETE)
     queryset = Engagement.objects.select_related("provider", "recipient", "owner").order_by(
-        "title", "pk"
+        folded_name(), "pk"
     )
     filterset_class = EngagementFilterSet
     title = "Technology-transfer engagements"
@@ -368,7 +369,7 @@ class EngagementDetailView(RecordDetailView):
 
 class PartnershipListView(FilteredListView):
     model = Partnership
-    queryset = Partnership.objects.order_by("name", "pk")
+    queryset = Partnership.objects.order_by(folded_name(), "pk")
     filterset_class = PartnershipFilterSet
     title = "Industry transition partnerships"
     columns = declarations.PARTNERSHIP.table(
@@ -397,7 +398,9 @@ class PartnershipDetailView(RecordDetailView):
 class AssistanceListView(FilteredListView):
     model = Assistance
     bulk_actions = (VERIFY, MOVE, DELETE)
-    queryset = Assistance.objects.select_related("provider", "partnership").order_by("title", "pk")
+    queryset = Assistance.objects.select_related("provider", "partnership").order_by(
+        folded_name(), "pk"
+    )
     filterset_class = AssistanceFilterSet
     title = "Assistance mapped to partnerships"
     columns = declarations.ASSISTANCE.table(

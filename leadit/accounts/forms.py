@@ -9,6 +9,7 @@ from leadit.mail import send_later
 from leadit.people import person_name
 from leadit.sections.fields import ModelChoiceField, ModelMultipleChoiceField
 from leadit.sections.models import refuse_xml_forbidden
+from leadit.sections.search import folded_name
 from leadit.sections.widgets import SearchableSelectMultiple
 from members.models import FocalPoint, Organisation
 
@@ -68,7 +69,7 @@ class PasswordResetRequestForm(PasswordResetForm):
 
 def organisations_field():
     return ModelMultipleChoiceField(
-        queryset=Organisation.objects.order_by("name"),
+        queryset=Organisation.objects.order_by(folded_name()),
         widget=SearchableSelectMultiple("organisation"),
         help_text="The organisations they speak for: they may propose changes to these "
         "organisations' records.",

@@ -11,6 +11,7 @@ from django.utils import timezone
 from leadit.mail import send_later
 from leadit.people import person_name
 from leadit.roles import FOCAL_POINT
+from leadit.sections.search import folded_name
 from members.models import FocalPoint
 
 SUBJECT = "Your account on LeadIT Tracker"
@@ -86,7 +87,7 @@ def mail_invitation(focal_point: FocalPoint, site: dict) -> None:
             "name": person_name(user),
             "username": user.get_username(),
             "inviter": person_name(by),
-            "organisations": [o.name for o in focal_point.organisations.order_by("name")],
+            "organisations": [o.name for o in focal_point.organisations.order_by(folded_name())],
             "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
             **site,
         },

@@ -16,6 +16,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from leadit.jobs.models import UndeliveredMail
 from leadit.people import person_name
 from leadit.sections.fields import plausible_id
+from leadit.sections.search import folded_name
 from leadit.sections.views import requires
 from members.models import FocalPoint, Organisation
 
@@ -51,7 +52,7 @@ def focal_point_list(request):
     """Who speaks for which organisations, and where their account stands; ?organisation=
     those of one organisation (linked from its page)."""
     focal_points = FocalPoint.objects.select_related("user", "invited_by").prefetch_related(
-        Prefetch("organisations", queryset=Organisation.objects.order_by("name"))
+        Prefetch("organisations", queryset=Organisation.objects.order_by(folded_name()))
     )
     chosen = OrganisationFilter(request.GET)
     if not chosen.is_valid():

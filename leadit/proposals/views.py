@@ -24,6 +24,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from leadit.sections.editing import ModelFormView
 from leadit.sections.ownership import organisations_of, owned, owned_models
 from leadit.sections.registry import url_of
+from leadit.sections.search import folded_name
 from leadit.sections.views import (
     FragmentListMixin,
     PermissionMixin,
@@ -207,7 +208,9 @@ def record_types():
 def proposer_organisations(request=None):
     from members.models import Organisation
 
-    return Organisation.objects.filter(focal_points__isnull=False).distinct().order_by("name")
+    return (
+        Organisation.objects.filter(focal_points__isnull=False).distinct().order_by(folded_name())
+    )
 
 
 class ProposalFilterSet(django_filters.FilterSet):

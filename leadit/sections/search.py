@@ -23,7 +23,7 @@ import unicodedata
 from django.apps import apps as global_apps
 from django.db import DatabaseError, connections, models, router, transaction
 from django.db.migrations.operations.base import Operation
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, Func, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.query import ModelIterable
 from django.db.models.signals import pre_save
@@ -62,6 +62,42 @@ def fold(text) -> str:
     decomposed = unicodedata.normalize("NFKD", str(text).casefold())
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return unicodedata.normalize("NFC", bare.translate(_LETTERS))
+
+
+# How much of the folded text orders records by name: enough for any name to differ, short
+# enough for its index to stay small.
+NAME_KEY_LENGTH = 100
+
+
+class NameKey(Func):
+    """The first NAME_KEY_LENGTH characters of a text. Its bounds are written into the SQL, not
+    bound as parameters: SQLite uses an index on an expression only for the same text."""
+
+    function = "SUBSTR"
+    template = f"%(function)s(%(expressions)s, 1, {NAME_KEY_LENGTH})"
+    arity = 1
+    output_field = models.TextField()
+
+
+def folded_name(relation: str = ""):
+    """Records in name order as a reader expects it, case and accents aside ("thyssenkrupp"
+    among the T's, "Écija" among the E's, not after "Z"): the start of the folded search text,
+    whose first line is the name (the first of `search_text_fields`; see `relevance`). A column
+    would sort by its bytes (SQLite, PostgreSQL's C collation). `relation` reaches a related
+    record's name: `folded_name("organisation__")`."""
+    return NameKey(f"{relation}search_text")
+
+
+def name_key(model, path: str):
+    """`folded_name` for `path` when it is a searchable model's name (the first of its
+    `search_text_fields`), perhaps across relations (`organisation__name`); else None."""
+    *relations, field = path.split("__")
+    target = model
+    for relation in relations:
+        target = target._meta.get_field(relation).related_model
+    if not issubclass(target, Searchable) or target.search_text_fields[:1] != (field,):
+        return None
+    return folded_name("".join(f"{relation}__" for relation in relations))
 
 
 class SearchableQuerySet(models.QuerySet):

@@ -39,7 +39,7 @@ from .internal import sees_internal
 from .models import ColumnChoice, not_verified
 from .panels import panels_for
 from .registry import section_of, url_of, viewname
-from .search import by_relevance, in_two_passes, text_search
+from .search import by_relevance, in_two_passes, name_key, text_search
 from .tables import TableRows
 
 EXPORT_LABELS = {"csv": "CSV", "xlsx": "Excel", "iati": "IATI XML"}
@@ -301,7 +301,13 @@ class TrackerFilterSet(django_filters.FilterSet, metaclass=TrackerFilterSetMetac
         field = self.sort_fields.get(value.lstrip("-"))
         if field is None:
             return queryset
-        # NULLs ("not disclosed") go last either way; pk keeps pages stable.
+        # Names case and accents aside (never NULL); other NULLs ("not disclosed") go last
+        # either way; pk keeps pages stable.
+        key = name_key(queryset.model, field)
+        if key is not None and value.startswith("-"):
+            return queryset.order_by(key.desc(), "-pk")
+        if key is not None:
+            return queryset.order_by(key.asc(), "pk")
         if value.startswith("-"):
             return queryset.order_by(F(field).desc(nulls_last=True), "-pk")
         return queryset.order_by(F(field).asc(nulls_last=True), "pk")
