@@ -129,15 +129,15 @@ def test_every_add_form_starts_with_the_record_s_name(staff_client, model):
     assert next(iter(form.fields)) == record_name_field(model)
 
 
-def test_names_sort_without_regard_to_case(staff_client):
-    for name in ("zinc smelter", "Acme", "beta plant", "Bravo"):
+def test_names_sort_without_regard_to_case_or_accents(staff_client):
+    for name in ("zinc smelter", "Acme", "Égée works", "beta plant", "Bravo"):
         ProjectFactory(name=name)
     url = admin_url(Project, "changelist")
     listed = [str(p) for p in staff_client.get(url).context["cl"].result_list]
-    assert listed == ["Acme", "beta plant", "Bravo", "zinc smelter"]
+    assert listed == ["Acme", "beta plant", "Bravo", "Égée works", "zinc smelter"]
     # Sorting by the name column (descending) too.
     listed = [str(p) for p in staff_client.get(url, {"o": "-1"}).context["cl"].result_list]
-    assert listed == ["zinc smelter", "Bravo", "beta plant", "Acme"]
+    assert listed == ["zinc smelter", "Égée works", "Bravo", "beta plant", "Acme"]
     organisations = staff_client.get(admin_url(Organisation, "changelist"))
     names = [o.name for o in organisations.context["cl"].result_list]
     assert names == sorted(names, key=str.lower)

@@ -9,7 +9,7 @@ from django.db.models.functions import Lower
 from django.utils.text import smart_split, unescape_string_literal
 from simple_history.admin import SimpleHistoryAdmin
 
-from .search import Searchable, text_search
+from .search import Searchable, name_key, text_search
 
 NAME_FIELDS = ("name", "title")  # what a record is called, where it has one
 SOURCE_FIELDS = ("source_url", "last_verified_on")  # SourcedModel's: its fields come first
@@ -60,9 +60,11 @@ def folded_search_fields(model, search_fields) -> list[str]:
 
 class CaseInsensitiveChangeList(ChangeList):
     def get_ordering_field(self, field_name):
+        """A name sorts as on the site (case and accents aside, `name_key`), other text
+        case-blind."""
         field = super().get_ordering_field(field_name)
         if isinstance(field, str) and text_field(self.model, field.lstrip("-")):
-            return Lower(field)
+            return name_key(self.model, field) or Lower(field)
         return field
 
 
