@@ -84,7 +84,10 @@ def lookup(request, name):
     ids = [v for v in request.GET.getlist(field) if plausible_id(v)]
     selected = list(spec.model._default_manager.filter(pk__in=ids)) if ids else []
     matches = spec.search(text).exclude(pk__in=[o.pk for o in selected])[:SHOWN]
-    context = {"selected": selected, "matches": matches, "allow_empty": "empty" in request.GET}
+    # The select's own label for "nothing chosen" ("Any", "Not set"), if it has that choice.
+    empty = request.GET.get("empty")
+    empty = None if empty is None else empty[:100].replace("\x00", "")
+    context = {"selected": selected, "matches": matches, "empty_label": empty}
     return render(request, "widgets/lookup_options.html", context)
 
 

@@ -318,3 +318,31 @@ def test_the_jobs_pages_are_titled_for_every_kind_of_job_they_hold(viewer_client
     assert '<a href="/exports/">Background jobs</a>' in breadcrumb
     assertContains(page, "<h1>Projects: mark verified today (3)</h1>", html=True)
     assertNotContains(page, ">Exports<")
+
+
+def test_the_jobs_list_names_who_asked_by_name_in_fixed_queries(
+    staff_client, viewer_user, django_user_model
+):
+    """The Secretariat's list says who asked as every page names a person (full name, else
+    username), without a query per job."""
+    viewer_user.first_name, viewer_user.last_name = "Vera", "Viewer"
+    viewer_user.save()
+    olga = django_user_model.objects.create_user("olga")
+
+    def listed():
+        with CaptureQueriesContext(connection) as queries:
+            response = staff_client.get("/exports/")
+        return response, len(queries)
+
+    Job.objects.create(owner=viewer_user, title="Projects (CSV)", path="/pipeline/")
+    Job.objects.create(owner=olga, title="Contacts (CSV)", path="/contacts/")
+    response, few = listed()
+    assertContains(response, "<td>Vera Viewer</td>", html=True)
+    assertContains(response, "<td>olga</td>", html=True)
+    assertNotContains(response, "<td>vera</td>", html=True)
+    for i in range(5):
+        owner = django_user_model.objects.create_user(f"user{i}", first_name=f"Person {i}")
+        Job.objects.create(owner=owner, title="Members (CSV)", path="/members/")
+    response, many = listed()
+    assertContains(response, "<td>Person 4</td>", html=True)
+    assert many == few == 4  # session, user, permissions, the jobs with their owners

@@ -6,6 +6,8 @@ tests/e2e/test_responsive_browser.py.
 
 import datetime
 import re
+from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.core.cache import cache
@@ -32,7 +34,12 @@ pytestmark = pytest.mark.django_db
         (2_000_000, "money", "2 tn", "2,000,000 USD m"),
         (999_960_000, "quantity", "1 bn", "999,960,000 t CO2e/yr"),  # not "1,000 m"
         (999_999, "quantity", "999,999", "999,999 t CO2e/yr"),
-        (0.05, "money", "50,000", "0.05 USD m"),
+        # Under a million, money still reads in millions, as the other rows of its chart do.
+        (0.8, "money", "0.8 m", "0.80 USD m"),
+        (0.05, "money", "0.05 m", "0.05 USD m"),
+        (0.96, "money", "1 m", "0.96 USD m"),
+        (0.004, "money", "< 0.01 m", "0.00 USD m"),
+        (0, "money", "0", "0 USD m"),
     ],
 )
 def test_compact_figures_keep_the_exact_value_in_the_title(value, kind, shown, exact):
@@ -40,7 +47,7 @@ def test_compact_figures_keep_the_exact_value_in_the_title(value, kind, shown, e
     assert f'title="{exact}"' in html
     unit = "USD" if kind == "money" else "t CO2e/yr"
     # A no-break space holds "35.3 bn" together; the unit may wrap below it.
-    assert re.sub(r"<[^>]+>", "", html).replace("\xa0", " ") == f"{shown} {unit}"
+    assert unescape(re.sub(r"<[^>]+>", "", html)).replace("\xa0", " ") == f"{shown} {unit}"
 
 
 def test_counts_and_undisclosed_figures():
@@ -100,6 +107,17 @@ def test_dashboard_shows_big_figures_compact_with_separators(staff_client, monke
     assertContains(response, '<a href="/pipeline/">Total capex</a>', html=True)
     pipeline = staff_client.get("/pipeline/")
     assertContains(pipeline, "9,347")
+
+
+def test_every_row_of_a_money_chart_reads_in_one_compact_format(staff_client):
+    """A stage holding USD 0.8 m reads "0.8 m" beside "803 m", not "800,000"."""
+    ProjectFactory(stage=Project.Stage.IDENTIFIED, capex_musd=803)
+    ProjectFactory(stage=Project.Stage.PAUSED, capex_musd=Decimal("0.8"))
+    cache.clear()
+    html = staff_client.get("/").content.decode()
+    chart = html.split("Capex by stage", 1)[1].split("</figure>", 1)[0]
+    shown = re.findall(r'<span class="bars__value"><span class="compact"[^>]*>([^<]*)<', chart)
+    assert shown == ["803\xa0m", "0.8\xa0m"]
 
 
 def test_every_abbreviation_on_the_dashboard_is_explained(staff_client):

@@ -2,6 +2,8 @@
 searchable selects, on SQLite and PostgreSQL."""
 
 import io
+import re
+from html import unescape
 
 import pytest
 from django.core.management import call_command
@@ -186,6 +188,49 @@ def test_searchable_selects_ignore_accents_and_case(staff_client):
 
     PartnershipFactory(name="Gällivare cluster")
     assert "Gällivare cluster" in lookup(staff_client, "partnership", "partnership", "gallivare")
+
+
+SEARCHABLE = re.compile(
+    r'<input type="search" class="searchable__search" name="(?P<name>[^"]+)__search"(?P<box>[^>]*)>'
+    r'\s*<select[^>]*>\s*(?:<option value="">(?P<empty>[^<]*)</option>)?'
+)
+
+
+@pytest.mark.parametrize(
+    "url, searches",
+    [
+        ("/pipeline/", ["Search sponsors", "Search partnerships"]),
+        ("/engagements/", ["Search providers"]),
+        ("/assistance/", ["Search partnerships", "Search providers"]),
+        ("/contacts/", ["Search organisations"]),
+        ("/forum/", ["Search members"]),
+        (
+            "/engagements/new/",
+            ["Search providers", "Search recipients", "Search partnerships", "Search projects"],
+        ),
+        ("/forum/new/", ["Search partnerships", "Search hosts", "Search participating members"]),
+    ],
+)
+def test_a_searchable_select_names_what_it_searches_and_keeps_its_empty_choice(
+    staff_client, url, searches
+):
+    """Its search box is named by the field ("Search sponsors", not "Search options"), and
+    the options a typed search brings start with the same empty choice as the select had
+    ("Any" in the filters, "Not set" in the forms), never Django's "---------"."""
+    OrganisationFactory(name="Salzgitter AG")
+    MemberFactory(organisation=OrganisationFactory(name="Salzburg Steel"))
+    PartnershipFactory(name="Salzburg compact")
+    ProjectFactory(name="Salzburg kiln")
+    selects = list(SEARCHABLE.finditer(staff_client.get(url).content.decode()))
+    assert [re.search(r'aria-label="([^"]*)"', s["box"])[1] for s in selects] == searches
+    for select in selects:
+        lookup_url = unescape(re.search(r'hx-get="([^"]*)"', select["box"])[1])
+        typed = staff_client.get(f"{lookup_url}&{select['name']}__search=salz")
+        options = re.findall(r"<option[^>]*>([^<]*)</option>", typed.content.decode())
+        assert "---------" not in options, (select["name"], options)
+        assert any(o.startswith("Salz") for o in options), (select["name"], options)
+        if select["empty"] is not None:  # a single choice: choosing nothing stays offered
+            assert options[0] == select["empty"], (select["name"], options)
 
 
 def test_demo_data_and_bulk_inserts_are_searchable(staff_client):

@@ -7,6 +7,7 @@ raises a DataError (PostgreSQL): a 500 where the user deserves "Select a valid c
 from django import forms
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
+from django.forms.boundfield import BoundField
 from django_filters import fields as filter_fields
 from django_filters import filters
 
@@ -23,7 +24,20 @@ def plausible_id(value) -> bool:
     return text.isascii() and text.isdigit() and len(text) <= 19 and 0 < int(text) <= MAX_ID
 
 
+class _LabelledBoundField(BoundField):
+    def build_widget_attrs(self, attrs, widget=None):
+        """A searchable select names its search box by the field's label ("Search sponsors")."""
+        from .widgets import SearchableSelect
+
+        attrs = super().build_widget_attrs(attrs, widget)
+        if isinstance(widget or self.field.widget, SearchableSelect):
+            attrs[SearchableSelect.label_attr] = self.label
+        return attrs
+
+
 class _Checked:
+    bound_field_class = _LabelledBoundField
+
     def label_from_instance(self, obj):
         # People are named the same in every select: full name, else username.
         if isinstance(obj, AbstractBaseUser):

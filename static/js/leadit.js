@@ -111,11 +111,29 @@
     if (list) list.scrollIntoView({ block: "start" });
   });
 
+  // A searchable select's search box (widgets/searchable_select.html) only finds options: what
+  // is typed there is no filter, so it asks for no rows and stays out of the list's URL.
+  function isOptionSearch(element) {
+    return Boolean(element && element.closest && element.closest(".searchable__search"));
+  }
+  document.addEventListener("htmx:confirm", function (event) {
+    var trigger = event.detail.triggeringEvent;
+    if (event.detail.elt.tagName === "FORM" && trigger && trigger.type !== "submit"
+        && isOptionSearch(trigger.target)) {
+      event.preventDefault();
+    }
+  });
+
   // Filter requests carry only the filters in use: short URLs to share, and history entries
   // that read like the filters they restore.
   document.addEventListener("htmx:configRequest", function (event) {
     var data = event.detail.formData;
     if (event.detail.verb !== "get" || !data) return;
+    if (event.detail.elt.tagName === "FORM") {
+      event.detail.elt.querySelectorAll(".searchable__search").forEach(function (box) {
+        data.delete(box.name);
+      });
+    }
     Array.from(data.keys()).forEach(function (key) {
       var kept = data.getAll(key).filter(function (value) { return value !== ""; });
       data.delete(key);

@@ -72,3 +72,29 @@ def test_secretariat_moves_a_project_to_another_stage(page, site):
     expect(page.locator("#stage")).to_contain_text("Feasibility study contracted")
     expect(page.locator("#messages")).to_contain_text("Moved to Feasibility")
     assert page.evaluate("window.__noReload") is True
+
+
+def test_a_sponsor_is_found_by_typing_part_of_its_name(page, site):
+    """The Sponsor filter holds only the first few organisations: typing asks the server for
+    the matches. The typed text only finds options; the list changes when one is picked."""
+    log_in(page, site)
+    total = count(page)
+    page.evaluate("window.__noReload = true")
+    lists = []
+    page.on("request", lambda r: lists.append(r.url) if "/pipeline/" in r.url else None)
+
+    page.get_by_role("searchbox", name="Search sponsors").press_sequentially("salzg")
+    sponsor = page.get_by_role("combobox", name="Sponsor", exact=True)
+    # Picking nothing reads as the filter's own "Any", as before the search.
+    expect(sponsor.locator("option")).to_have_text(["Any", "Salzgitter AG"])
+    page.wait_for_load_state("networkidle")  # the filters' own delay (400 ms) has passed
+    assert not lists, lists  # typing asked for no rows, and put nothing in the URL
+    expect(page).to_have_url(f"{site}/pipeline/")
+
+    sponsor.select_option(label="Salzgitter AG")
+    expect(page).to_have_url(re.compile(r"/pipeline/\?sponsor=\d+$"))
+    expect(page.get_by_role("link", name="Remove filter Sponsor: Salzgitter AG")).to_be_visible()
+    expect(page.locator("#results")).to_contain_text("SALCOS phase 1, Salzgitter")
+    expect(page.locator("#results")).not_to_contain_text("Stegra Boden")
+    assert count(page) == "2" != total
+    assert page.evaluate("window.__noReload") is True

@@ -216,3 +216,64 @@ def test_accepting_a_move_to_fid_asks_what_became_of_a_sought_tranche(
     project.refresh_from_db()
     tranche.refresh_from_db()
     assert project.stage == "fid" and tranche.status == "committed"
+
+
+def test_a_proposal_s_changes_read_on_a_phone_without_scrolling_sideways(
+    fresh_page, site, django_user_model
+):
+    """At 375 px each proposed field stacks into a card: its name, then what it was when
+    proposed, what is proposed and what it is now, each named, none out of the screen; long
+    values (a description, a link) wrap. At 1280 px it stays a table with its header."""
+    project = Project.objects.order_by("pk").first()
+    fiona = focal_point(django_user_model, "fiona", "Fiona", "Focal", project.sponsor)
+    link = "https://example.org/newsroom/press-releases/" + "final-investment-decision-" * 4
+    text = "Hydrogen-based direct reduction with two electric arc furnaces, " * 3
+
+    def change(label, old, new):
+        return {"label": label, "old": old, "new": new, "old_display": old, "new_display": new}
+
+    proposal = Proposal.objects.create(
+        content_type=ContentType.objects.get_for_model(Project),
+        object_id=project.pk,
+        changes={
+            "name": change("Name", project.name, f"{project.name} (revised scope)"),
+            "description": change("Description", project.description, text),
+            "source_url": change("Source link", project.source_url, link),
+            "site": change("Site", "elsewhere", "Luleå"),  # changed since: a conflict
+        },
+        version=project.version,
+        title=project.name,
+        proposed_by=fiona,
+    )
+    page = fresh_page()
+    log_in_as(page, site, "officer")
+    for width, path in ((375, proposal.get_absolute_url()), (375, "/proposals/")):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{site}{path}")
+        diff = page.locator(".proposal-diff").first
+        found = diff.evaluate(
+            """(table) => {
+                const problems = [];
+                const scroller = table.closest(".table-scroll");
+                if (scroller.scrollWidth > scroller.clientWidth + 1) problems.push("scrolls");
+                for (const cell of table.querySelectorAll("tbody td, tbody th")) {
+                    const box = cell.getBoundingClientRect();
+                    if (box.right > window.innerWidth + 1) problems.push(cell.textContent.trim());
+                }
+                const named = [...table.querySelectorAll("tbody tr:first-child td[data-label]")]
+                    .map((td) => getComputedStyle(td, "::before").content);
+                return {problems, named};
+            }"""
+        )
+        assert not found["problems"], (path, found["problems"])
+        assert found["named"] == ['"When proposed"', '"Proposed"', '"Now"'], path
+        proposed_link = diff.get_by_text(link)
+        proposed_link.scroll_into_view_if_needed()  # scrolled down to, it shows whole
+        expect(proposed_link).to_be_in_viewport(ratio=1)
+        expect(diff.locator("thead")).to_be_hidden()  # each value is named in its card
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{site}{proposal.get_absolute_url()}")
+    expect(page.locator(".proposal-diff thead")).to_be_visible()
+    expect(page.locator(".proposal-diff thead th")).to_have_text(
+        ["Accept", "Field", "When proposed", "Proposed", "Now"]
+    )

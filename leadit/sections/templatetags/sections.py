@@ -70,8 +70,9 @@ SCALES = ((Decimal(10) ** 12, "tn"), (Decimal(10) ** 9, "bn"), (Decimal(10) ** 6
 UNITS = {"money": "USD", "quantity": "t CO2e/yr"}
 
 
-def _compact(value) -> str:
-    """35,261,804,811 -> '35.3 bn', 850,000,000 -> '850 m'; under a million every digit shows."""
+def _compact(value, at_least_millions: bool = False) -> str:
+    """35,261,804,811 -> '35.3 bn', 850,000,000 -> '850 m'; under a million every digit shows,
+    or, with at_least_millions (money, where a chart's other rows read '803 m'), '0.8 m'."""
     value = Decimal(value)
     for index, (size, word) in enumerate(SCALES):
         if abs(value) < size:
@@ -85,6 +86,13 @@ def _compact(value) -> str:
         text = intcomma(scaled)
         # 45 m, 2 tn: no idle ".0"; a no-break space keeps "35.3 bn" on one line.
         return f"{text.removesuffix('.0')}\N{NO-BREAK SPACE}{word}"
+    if at_least_millions and value:
+        millions = value / SCALES[-1][0]
+        places = Decimal("0.1") if abs(millions) >= Decimal("0.1") else Decimal("0.01")
+        text = f"{millions.quantize(places):f}".removesuffix(".0")  # 0.95 m reads 1 m
+        if not millions.quantize(places):
+            text = "<\N{NO-BREAK SPACE}0.01"  # under USD 5,000: not "0 m"
+        return f"{text}\N{NO-BREAK SPACE}{SCALES[-1][1]}"
     return (
         formatting.number(value, 0)
         if abs(value) >= 1 or value == 0
@@ -103,7 +111,8 @@ def compact(value, kind="count", exact_unit=True):
         return intcomma(value)
     unit = UNITS[kind]
     exact = f"{money(value, 0)} USD m" if kind == "money" else f"{quantity(value)} {unit}"
-    shown = _compact(Decimal(value) * 10**6 if kind == "money" else value)
+    in_usd = kind == "money"
+    shown = _compact(Decimal(value) * 10**6 if in_usd else value, at_least_millions=in_usd)
     if not exact_unit:
         return format_html('<span class="compact" title="{}">{}</span>', exact, shown)
     return format_html(
