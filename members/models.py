@@ -12,6 +12,7 @@ from django.urls import reverse
 from django_countries.fields import CountryField
 
 from leadit.sections.models import SourcedModel, TrackedModel
+from leadit.sections.ordering import CountryOrder, CountryOrderDescending
 from leadit.sections.search import Searchable, SearchableQuerySet, folded_name
 
 
@@ -166,7 +167,11 @@ class Organisation(Searchable, SourcedModel):
 
     class Meta:
         ordering = [folded_name()]
-        indexes = [models.Index(folded_name(), "id", name="organisation_name_order")]
+        indexes = [
+            models.Index(folded_name(), "id", name="organisation_name_order"),
+            models.Index(CountryOrder("country"), "id", name="organisation_country_asc"),
+            models.Index(CountryOrderDescending("country"), "id", name="organisation_country_desc"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["iati_ref"], condition=~Q(iati_ref=""), name="organisation_iati_ref_unique"

@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from leadit.roles import SECRETARIAT
 from leadit.sections.dates import months_before
 from leadit.sections.models import SourcedModel, TrackedModel, XmlSafeModel
+from leadit.sections.ordering import CountryOrder, CountryOrderDescending
 from leadit.sections.search import Searchable, SearchableQuerySet, folded_name
 from members import countries as classification
 from members.models import CountryProfile, Member, Organisation, Sector
@@ -566,6 +567,8 @@ class Project(Searchable, SourcedModel):
         indexes = [
             models.Index(fields=["sector", "stage"], name="project_sector_stage"),
             models.Index(folded_name(), "id", name="project_name_order"),
+            models.Index(CountryOrder("country"), "id", name="project_country_asc"),
+            models.Index(CountryOrderDescending("country"), "id", name="project_country_desc"),
         ]
 
     def __str__(self) -> str:

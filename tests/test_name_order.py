@@ -110,3 +110,45 @@ def test_a_first_page_in_name_order_is_read_from_an_index(organisations, model, 
                 cursor.execute("SET LOCAL enable_seqscan = off")
         plan = queryset[:25].explain()
         assert not sorts(plan), (model, plan)
+
+
+# Countries by name, not by ISO code ------------------------------------------------------------
+# By code: Switzerland (CH), Germany (DE), the United Kingdom (GB), Ghana (GH), then no country.
+COUNTRIES = {"GB": "United Kingdom", "DE": "Germany", "GH": "Ghana", "CH": "Switzerland"}
+BY_NAME = ["Germany", "Ghana", "Switzerland", "United Kingdom"]
+
+
+def rows_in(page: str, labels) -> list[str]:
+    return sorted(labels, key=page.index)
+
+
+@pytest.mark.parametrize("path", ["/organisations/", "/pipeline/"])
+def test_a_list_sorted_by_country_follows_the_countries_names(staff_client, path):
+    for code, country in COUNTRIES.items():
+        if path == "/organisations/":
+            OrganisationFactory(name=f"Org in {country}", country=code)
+        else:
+            ProjectFactory(name=f"Org in {country}", country=code)
+    if path == "/organisations/":
+        OrganisationFactory(name="Org in no country", country="")
+    labels = [f"Org in {country}" for country in BY_NAME]
+    if path == "/organisations/":
+        labels.append("Org in no country")  # a blank country last, either way
+    page = staff_client.get(f"{path}?sort=country", headers=HTMX).content.decode()
+    assert rows_in(page, labels) == labels
+    page = staff_client.get(f"{path}?sort=-country", headers=HTMX).content.decode()
+    descending = [*labels[:4][::-1], *labels[4:]]
+    assert rows_in(page, labels) == descending
+
+
+@pytest.mark.parametrize("descending", [False, True], ids=["A to Z", "Z to A"])
+@pytest.mark.parametrize("model", [Organisation, Project])
+def test_a_first_page_by_country_is_read_from_an_index(model, descending):
+    from leadit.sections.ordering import sort_order
+
+    queryset = model.objects.order_by(*sort_order(model, "country", descending))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = queryset[:25].explain()
+    assert not sorts(plan), plan

@@ -15,7 +15,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.urls import NoReverseMatch, resolve, reverse
 from django.utils import timezone
@@ -37,9 +37,10 @@ from .excel import export_filename, xlsx_response
 from .fields import EMPTY_IN_FILTERS, label_empty_choices
 from .internal import sees_internal
 from .models import ColumnChoice, not_verified
+from .ordering import sort_order
 from .panels import panels_for
 from .registry import section_of, url_of, viewname
-from .search import by_relevance, in_two_passes, name_key, text_search
+from .search import by_relevance, in_two_passes, text_search
 from .tables import TableRows
 
 EXPORT_LABELS = {"csv": "CSV", "xlsx": "Excel", "iati": "IATI XML"}
@@ -301,16 +302,7 @@ class TrackerFilterSet(django_filters.FilterSet, metaclass=TrackerFilterSetMetac
         field = self.sort_fields.get(value.lstrip("-"))
         if field is None:
             return queryset
-        # Names case and accents aside (never NULL); other NULLs ("not disclosed") go last
-        # either way; pk keeps pages stable.
-        key = name_key(queryset.model, field)
-        if key is not None and value.startswith("-"):
-            return queryset.order_by(key.desc(), "-pk")
-        if key is not None:
-            return queryset.order_by(key.asc(), "pk")
-        if value.startswith("-"):
-            return queryset.order_by(F(field).desc(nulls_last=True), "-pk")
-        return queryset.order_by(F(field).asc(nulls_last=True), "pk")
+        return queryset.order_by(*sort_order(queryset.model, field, value.startswith("-")))
 
     @property
     def current_sort(self) -> str:
