@@ -102,3 +102,35 @@ def test_concurrent_edits_of_the_same_version_let_exactly_one_through(django_use
     assert project.version == 2
     # The one saved is the one the audit trail shows; the others were told and lost nothing.
     assert project.history.first().capex_musd == project.capex_musd
+
+
+def test_the_same_proposal_sent_twice_at_once_is_stored_once(django_user_model):
+    """A double click, or two colleagues at the same moment: the check for a proposal already
+    waiting runs under a lock on the record, so exactly one is stored."""
+    from leadit.proposals.models import Proposal
+    from leadit.proposals.views import proposal_form
+    from leadit.roles import FOCAL_POINT
+    from members.models import FocalPoint
+    from partnerships.forms import ProjectForm
+
+    project = ProjectFactory(name="Shared plant", capex_musd=100)
+    clients = []
+    for n in range(OFFICERS):
+        user = django_user_model.objects.create_user(f"focal{n}")
+        user.groups.add(Group.objects.get_or_create(name=FOCAL_POINT)[0])
+        FocalPoint.objects.create(user=user).organisations.set([project.sponsor])
+        client = Client()
+        client.force_login(user)
+        clients.append((client, user))
+    ensure_roles()
+    url = f"/pipeline/{project.pk}/propose/"
+
+    def send(n, pair):
+        client, user = pair
+        data = form_data(proposal_form(ProjectForm)(instance=project, user=user))
+        data = {name: data.getlist(name) for name in data}
+        return client.post(url, {**data, "capex_musd": "250"}).status_code
+
+    statuses = at_once(clients, send)
+    assert sorted(statuses) == [302] + [422] * (OFFICERS - 1), statuses
+    assert Proposal.objects.count() == 1

@@ -308,6 +308,23 @@ def test_the_same_proposal_sent_twice_is_refused(fiona_client, fiona, project):
     assert Proposal.objects.pending().count() == 2 and {second, third} < set(Proposal.objects.all())
 
 
+def test_a_colleague_cannot_send_the_same_proposal_again(
+    fiona_client, fiona, project, make_focal_point, company
+):
+    """Two focal points of one company: the second sending exactly what is already waiting is
+    told so, rather than the Secretariat deciding it twice; another value still goes through."""
+    first = propose(fiona_client, project, fiona, capex_musd="250")
+    colleague = make_focal_point(company, username="carl")
+    client = Client()
+    client.force_login(colleague)
+    data = post_data(ProjectForm, project, colleague, capex_musd="250")
+    response = client.post(f"/pipeline/{project.pk}/propose/", data)
+    assert response.status_code == 422
+    assert "A colleague already proposed exactly this change" in response.content.decode()
+    assert list(Proposal.objects.all()) == [first]
+    assert propose(client, project, colleague, capex_musd="275").proposed_by == colleague
+
+
 def test_a_stale_proposal_form_shows_what_changed_meanwhile(fiona_client, fiona, project):
     data = post_data(ProjectForm, project, fiona, site="Luleå")
     project.capex_musd = Decimal("300")

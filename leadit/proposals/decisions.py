@@ -3,6 +3,7 @@ applied through the section's own form and save), reject with a reason; the prop
 withdrawal. Mail goes after the commit (leadit.mail), so it never fails the decision."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -43,19 +44,39 @@ def propose(
     request=None,
 ):
     """Store a proposal and tell the Secretariat. `parent`: the record a new one belongs to
-    (a tranche's project), which names it when it has no name of its own."""
-    proposal = Proposal.objects.create(
-        content_type=_content_type(model),
-        object_id=record.pk if record is not None else None,
-        kind=Proposal.Kind.CHANGE if record is not None else Proposal.Kind.NEW,
-        changes=changes,
-        fixed=fixed or {},
-        version=getattr(record, "version", None),
-        title=str(record) if record is not None else _new_title(model, changes, parent),
-        note=note,
-        source_url=source_url,
-        proposed_by=user,
-    )
+    (a tranche's project), which names it when it has no name of its own. Refused
+    (ProposalError) when exactly this is already waiting for a decision: checked under a lock
+    on the record (or, for a new record, on the proposer), so two posts at once store one."""
+    with transaction.atomic():
+        if record is not None:
+            model._default_manager.select_for_update().filter(pk=record.pk).first()
+        else:
+            get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        waiting = Proposal.objects.same_as(
+            model=model, record=record, changes=changes, fixed=fixed or {}
+        )
+        if any(proposal.proposed_by_id == user.pk for proposal in waiting):
+            raise ProposalError(
+                "You already proposed exactly this change; "
+                "it is waiting for the Secretariat's decision."
+            )
+        if waiting:
+            raise ProposalError(
+                "A colleague already proposed exactly this change; "
+                "it is waiting for the Secretariat's decision."
+            )
+        proposal = Proposal.objects.create(
+            content_type=_content_type(model),
+            object_id=record.pk if record is not None else None,
+            kind=Proposal.Kind.CHANGE if record is not None else Proposal.Kind.NEW,
+            changes=changes,
+            fixed=fixed or {},
+            version=getattr(record, "version", None),
+            title=str(record) if record is not None else _new_title(model, changes, parent),
+            note=note,
+            source_url=source_url,
+            proposed_by=user,
+        )
     send_later(
         to=[settings.SECRETARIAT_EMAIL],
         subject=f"Proposal: {proposal}"[:200],

@@ -21,14 +21,14 @@ class ProposalQuerySet(models.QuerySet):
             content_type=ContentType.objects.get_for_model(type(record)), object_id=record.pk
         )
 
-    def same_as(self, *, model, record, changes: dict, fixed: dict, user):
-        """`user`'s pending proposals of exactly these changes (the same proposed values) to
-        the same record, or of the same new record: sent twice, they would be decided twice."""
+    def same_as(self, *, model, record, changes: dict, fixed: dict):
+        """Pending proposals, by anyone, of exactly these changes (the same proposed values) to
+        the same record, or of the same new record: sent twice (a second click, a colleague of
+        the same organisation), they would be decided twice."""
         proposed = {name: change["new"] for name, change in changes.items()}
         candidates = self.pending().filter(
             content_type=ContentType.objects.get_for_model(model),
             object_id=getattr(record, "pk", None),
-            proposed_by=user,
         )
         return [
             proposal

@@ -120,30 +120,21 @@ class ProposeView(ModelFormView):
         if not changes:
             form.add_error(None, "Nothing is changed: change at least one field to propose.")
             return self.render(form, status=422)
-        if Proposal.objects.same_as(
-            model=self.model,
-            record=self.object,
-            changes=changes,
-            fixed=self.fixed,
-            user=request.user,
-        ):
-            form.add_error(
-                None,
-                "You already proposed exactly this change; "
-                "it is waiting for the Secretariat's decision.",
+        try:
+            proposal = decisions.propose(
+                model=self.model,
+                record=self.object,
+                changes=changes,
+                user=request.user,
+                note=self.details.cleaned_data["note"],
+                source_url=self.details.cleaned_data["source_url"],
+                fixed=self.fixed,
+                parent=getattr(self, "parent_record", None),
+                request=request,
             )
+        except ProposalError as error:
+            form.add_error(None, str(error))
             return self.render(form, status=422)
-        proposal = decisions.propose(
-            model=self.model,
-            record=self.object,
-            changes=changes,
-            user=request.user,
-            note=self.details.cleaned_data["note"],
-            source_url=self.details.cleaned_data["source_url"],
-            fixed=self.fixed,
-            parent=getattr(self, "parent_record", None),
-            request=request,
-        )
         messages.success(
             request,
             "Your proposal was sent to the Secretariat; the record changes when they accept it.",
