@@ -70,6 +70,15 @@ class SoughtTranchesMixin:
                 help_text="Why it is still sought, e.g. 'to close in Q3'.",
             )
 
+    def questions_for(self, values: dict) -> list[str]:
+        if values.get(self.stage_field) not in FROM_FID:
+            return []
+        return [
+            name
+            for tranche in self.sought_tranches
+            for name in (f"tranche_{tranche.pk}", f"tranche_{tranche.pk}_note")
+        ]
+
     def clean_tranche_outcomes(self, cleaned) -> None:
         if cleaned.get(self.stage_field) not in FROM_FID:
             return

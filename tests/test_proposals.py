@@ -766,6 +766,14 @@ def test_accepting_a_move_to_fid_asks_the_reviewer_what_became_of_sought_tranche
     loan = FinancingFactory(project=project, status="sought", amount_musd=Decimal("60"))
     proposal = propose(fiona_client, project, fiona, stage="fid")
     assert proposal.changes["stage"]["new"] == "fid"
+    # Asked on the proposal's page already, inside the accept form.
+    page = staff_client.get(proposal.get_absolute_url()).content.decode()
+    start = page.index('id="accept-form"')
+    assert f'name="tranche_{loan.pk}"' in page[start : page.index("</form>", start)]
+    assert "Say what became" not in page  # not an error before anything is sent
+    # A proposal that does not move the project to FID asks nothing.
+    other = propose(fiona_client, project, fiona, site="Salzgitter")
+    assert 'name="tranche_' not in staff_client.get(other.get_absolute_url()).content.decode()
 
     refused = staff_client.post(f"/proposals/{proposal.pk}/accept/", {"fields": ["stage"]})
     assert refused.status_code == 422

@@ -46,18 +46,6 @@ def proposable_fields(form) -> list[str]:
     ]
 
 
-def questions_of(form) -> list[str]:
-    """The form's fields that are not the model's: questions it asks whoever saves, added for
-    this record (what became of each sought tranche when a project moves to FID). A proposal
-    never carries them; the reviewer answers them on accepting."""
-    model = form._meta.model
-    return [
-        name
-        for name in form.fields
-        if name != "loaded_version" and model_field(model, name) is None
-    ]
-
-
 def stored_value(record, name):
     """The record's current value of a field, serialised (many-to-many: the ids)."""
     field = record._meta.get_field(name)

@@ -119,7 +119,7 @@ def accept(proposal: Proposal, *, user, fields: list[str], answers=None, request
     """Apply the chosen fields through the section's form: (record, None) when saved, (None,
     the invalid form) when the form refuses them (the proposal stays pending). `answers` (the
     accept form's post) answers the questions the section form asks only the one who saves,
-    never the proposer, such as what became of sought tranches at FID (`changes.questions_of`)."""
+    never the proposer, such as what became of sought tranches at FID (`questions_for`)."""
     model = proposal.model
     form_class = form_for(model)
     if form_class is None:
@@ -146,9 +146,8 @@ def accept(proposal: Proposal, *, user, fields: list[str], answers=None, request
             instance = model(**{f"{name}_id": pk for name, pk in proposal.fixed.items()})
             known = {**values.initial_values(form_class, instance, user), **proposed}
         form = form_class(data=as_form_data(known), instance=instance, user=user)
-        answered = {
-            name: answers[name] for name in values.questions_of(form) if name in (answers or {})
-        }
+        asked = form.questions_for(form.data)
+        answered = {name: answers[name] for name in asked if name in (answers or {})}
         if answered:
             form = form_class(
                 data=as_form_data({**known, **answered}), instance=instance, user=user
@@ -173,6 +172,19 @@ def accept(proposal: Proposal, *, user, fields: list[str], answers=None, request
         _tell_proposer(locked, request)
     proposal.refresh_from_db()
     return record, None
+
+
+def questions(proposal: Proposal, *, user) -> list:
+    """What accepting a pending change as proposed asks the reviewer (what became of sought
+    tranches when a project moves to FID), as the record's form's fields: asked on the
+    proposal's page before the first click, inside the accept form."""
+    form_class = form_for(proposal.model)
+    record = proposal.record
+    if form_class is None or record is None or not proposal.is_pending:
+        return []
+    form = form_class(instance=record, user=user)
+    proposed = {name: change["new"] for name, change in proposal.changes.items()}
+    return [form[name] for name in form.questions_for(proposed)]
 
 
 def reject(proposal: Proposal, *, user, reason: str, request=None) -> None:

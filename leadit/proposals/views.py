@@ -297,7 +297,12 @@ def render_proposal(
     chosen = set(accept_form["fields"].value() or ()) if accept_form is not None else set()
     overwrite = set(accept_form["overwrite"].value() or ()) if accept_form is not None else set()
     model = proposal.model
-    questions = values.questions_of(apply_form) if apply_form is not None else []
+    if apply_form is not None:  # refused: asked again with the answers given and their errors
+        questions = [apply_form[name] for name in apply_form.questions_for(apply_form.data)]
+    elif reviewer:
+        questions = decisions.questions(proposal, user=request.user)
+    else:
+        questions = []
     context = {
         "proposal": proposal,
         "reviewer": reviewer,
@@ -306,10 +311,10 @@ def render_proposal(
         "reject_form": reject_form,
         "chosen": chosen,
         "overwrite": overwrite,
-        "apply_errors": _errors_of(apply_form, leave_out=questions),
+        "apply_errors": _errors_of(apply_form, leave_out=[field.name for field in questions]),
         # What the record's form asks the one who saves (e.g. sought tranches at FID), asked
-        # in the accept form once the form has refused the accept for want of an answer.
-        "questions": [apply_form[name] for name in questions],
+        # in the accept form.
+        "questions": questions,
         "record_url": proposal.record.get_absolute_url() if proposal.record is not None else None,
         "list_label": list_label(model) if url_of(model, "list") else "",
         "title": str(proposal),

@@ -50,6 +50,12 @@ class VersionedForm(forms.ModelForm):
     # there nor proposed.
     secretariat_fields: tuple[str, ...] = ("last_verified_on",)
 
+    def questions_for(self, values: dict) -> list[str]:
+        """The fields beyond the record's own that saving `values` (field name -> value as
+        posted) asks whoever saves: none here; a project moving to FID asks what became of
+        its sought tranches (the reviewer of a proposal answers them)."""
+        return []
+
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)

@@ -178,7 +178,7 @@ def test_accepting_a_move_to_fid_asks_what_became_of_a_sought_tranche(
     fresh_page, site, django_user_model
 ):
     """The proposer cannot say what became of the project's sought tranches at FID; the
-    Secretariat is asked in the accept form (the 422 is swapped in), answers, and accepts."""
+    Secretariat is asked in the accept form, answers, and accepts."""
     from partnerships.models import Financing
 
     project = Project.objects.filter(stage="financing").order_by("pk").first()
@@ -203,9 +203,10 @@ def test_accepting_a_move_to_fid_asks_what_became_of_a_sought_tranche(
     officer = fresh_page()
     log_in_as(officer, site, "officer")
     officer.goto(f"{site}{Proposal.objects.latest('pk').get_absolute_url()}")
-    officer.get_by_role("button", name="Accept the ticked fields").click()
     question = officer.locator(f"#accept-form select[name=tranche_{tranche.pk}]")
-    expect(question).to_be_visible()
+    expect(question).to_be_visible()  # asked before the first click
+    # Accepting without an answer is refused in place (the 422 is swapped in), saying why.
+    officer.get_by_role("button", name="Accept the ticked fields").click()
     expect(officer.locator("#accept-form")).to_contain_text(
         "Say what became of this tranche at FID."
     )
