@@ -9,6 +9,7 @@ writes their values. A field added to a model therefore appears everywhere witho
 """
 
 import dataclasses
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -66,10 +67,15 @@ class Column:
         """The column's heading in exports (and on record pages): label and unit."""
         return f"{self.label} ({self.unit})" if self.unit else self.label
 
+    @functools.cached_property
+    def path(self) -> tuple[str, ...]:
+        """The key's attributes, split once (an export reads a million cells)."""
+        return tuple(self.key.split("."))
+
     def value(self, obj):
         if self.getter is not None:
             return self.getter(obj)
-        for part in self.key.split("."):
+        for part in self.path:
             if obj is None:
                 return None
             try:

@@ -13,8 +13,14 @@ def _needs_apostrophe(text: str) -> bool:
     return text.lstrip("'").startswith(FORMULA_PREFIXES)
 
 
+# What a cell that may need an apostrophe starts with (one test a cell, most cells pass it).
+_SUSPECT_STARTS = frozenset("'" + "".join(FORMULA_PREFIXES))
+
+
 def neutralise(text: str) -> str:
     """Stop a spreadsheet from running a cell as a formula (CSV injection)."""
+    if not text or text[0] not in _SUSPECT_STARTS:
+        return text
     return "'" + text if _needs_apostrophe(text) else text
 
 
