@@ -156,6 +156,39 @@ def test_count_totals_and_not_disclosed(staff_client, pipeline):
     assert "not disclosed</span>" in html
 
 
+def totals_queries(client, params=None) -> int:
+    """How many of the request's queries sum the pipeline (its count and totals)."""
+    with CaptureQueriesContext(connection) as queries:
+        client.get(URL, params or {}, headers=HTMX)
+    return sum('SUM("partnerships_project"."capex_musd")' in q["sql"] for q in queries)
+
+
+def test_the_whole_pipeline_is_summed_once_a_change_not_once_a_visit(
+    staff_client, viewer_client, pipeline
+):
+    """The pipeline as it opens sums every project: kept until a project or a tranche
+    changes (a sort or a page size changes nothing); a filtered view sums its own rows."""
+    assert totals_queries(staff_client) == 1
+    assert totals_queries(staff_client) == 0
+    assert totals_queries(viewer_client, {"sort": "-capex_musd", "per_page": 50}) == 0
+    assert totals_queries(staff_client, {"sector": "steel"}) == 1
+    assert totals_queries(staff_client, {"sector": "steel"}) == 1
+
+    walvis = Project.objects.get(name="Walvis Bay green HBI")
+    walvis.capex_musd = Decimal("2500")
+    walvis.save()
+    response = staff_client.get(URL, headers=HTMX)
+    assert response.context["totals"]["capex"] == Decimal("2540")
+    FinancingFactory(project=walvis, amount_musd=Decimal("8"), status="committed")
+    Project.objects.filter(pk=walvis.pk).refresh_financing()
+    assert staff_client.get(URL, headers=HTMX).context["totals"]["secured"] == Decimal("10")
+    ProjectFactory(name="Newcomer", capex_musd=Decimal("1"))
+    response = staff_client.get(URL, headers=HTMX)
+    assert response.context["totals"]["count"] == 3 and "<strong>3</strong>" in (
+        response.content.decode()
+    )
+
+
 def test_count_in_words_uses_thousands_separators(staff_client):
     ProjectFactory.create_batch(3)
     assertContains(staff_client.get(URL), "<strong>3</strong> projects")
@@ -296,6 +329,7 @@ def test_columns_a_reader_adds_show_their_values_in_fixed_queries(staff_client, 
     every = [column.name for column in declaration_for(Project).columns if column.name != "id"]
     fields = ["name", "site", "technology", "partnership", "gst_id", "sponsor", "description"]
     query = {"columns": fields if added == "fields" else every, "sort": "name"}
+    staff_client.get(URL, headers=HTMX)  # the whole pipeline's totals, kept from a first visit
     counts = []
     for per_page in (1, 50):
         with CaptureQueriesContext(connection) as queries:

@@ -15,6 +15,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
+from django.core.validators import EMPTY_VALUES
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.urls import NoReverseMatch, resolve, reverse
@@ -308,6 +309,20 @@ class TrackerFilterSet(django_filters.FilterSet, metaclass=TrackerFilterSetMetac
     def current_sort(self) -> str:
         value = self.data.get("sort", "") if self.data else ""
         return value if value.lstrip("-") in self.sort_fields else ""
+
+    @property
+    def narrows(self) -> bool:
+        """Whether a filter is in use (sorting, the page size and the page are not filters).
+        Unsure (a value of a kind not listed here) counts as in use."""
+        if not self.is_bound:
+            return False
+        return any(
+            not value.query.is_empty()  # a multiple choice of records: none() when empty
+            if isinstance(value, QuerySet)
+            else value not in EMPTY_VALUES
+            for name, value in self.form.cleaned_data.items()
+            if name not in self.chipless
+        )
 
     def active_filters(self) -> list[dict]:
         """One removable chip per filter value in use, each with the URL without it."""
