@@ -307,7 +307,10 @@ class Contact(Searchable, TrackedModel):
         ordering = [folded_name("organisation__"), folded_name()]
         # The list's order (ContactListView): its first page read from the index, not a sort
         # of every row joined to its organisation (100,000 contacts: 290 -> 1 ms on SQLite).
-        indexes = [models.Index(folded_name(), "id", name="contact_name_order")]
+        indexes = [
+            models.Index(folded_name(), "id", name="contact_name_order"),
+            models.Index(fields=["title", "id"], name="contact_title_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation})"

@@ -69,10 +69,15 @@ def sort_order(model, path: str, descending: bool) -> list:
     key = name_key(model, path)
     if key is not None:  # never NULL
         return [key.desc(), "-pk"] if descending else [key.asc(), "pk"]
-    if isinstance(field_at(model, path), CountryField):
+    field = field_at(model, path)
+    if isinstance(field, CountryField):
         if descending:
             return [CountryOrderDescending(path).desc(), "-pk"]
         return [CountryOrder(path).asc(), "pk"]
+    if field is not None and not field.null:
+        # No NULLs to place: a plain order, which an index on the column serves both ways
+        # (PostgreSQL reads no index backwards for "DESC NULLS LAST").
+        return [F(path).desc(), "-pk"] if descending else [F(path).asc(), "pk"]
     if descending:
         return [F(path).desc(nulls_last=True), "-pk"]
     return [F(path).asc(nulls_last=True), "pk"]
@@ -87,3 +92,32 @@ def field_at(model, path: str):
         return model._meta.get_field(name)
     except (AttributeError, FieldDoesNotExist):
         return None
+
+
+def largest_first_indexes(*columns: tuple[str, str, str]):
+    """A migration operation: on PostgreSQL, an index `(column DESC NULLS LAST, id DESC)` for
+    each (app label, model name, column), which a list sorted "largest first" (NULLs last,
+    `sort_order`) reads as it stands: PostgreSQL does not read an ascending index backwards
+    for NULLS LAST (100,000 rows sorted each time: 50-160 ms). SQLite needs none: its NULLs sort
+    first, so the column's own index read backwards gives that order."""
+    from django.db import migrations
+
+    def names(apps):
+        for app_label, model_name, column in columns:
+            table = apps.get_model(app_label, model_name)._meta.db_table
+            yield table, column, f"{table}_{column}_desc"[:63]
+
+    def create(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            for table, column, name in names(apps):
+                schema_editor.execute(
+                    f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" '
+                    f'("{column}" DESC NULLS LAST, "id" DESC)'
+                )
+
+    def drop(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            for _, _, name in names(apps):
+                schema_editor.execute(f'DROP INDEX IF EXISTS "{name}"')
+
+    return migrations.RunPython(create, drop, elidable=False)
