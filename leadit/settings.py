@@ -117,6 +117,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Two officers deciding at once: a transaction that reads, then writes, takes the write
+    # lock when it begins, so the other waits (up to 20 s) instead of failing with "database
+    # is locked" (SQLite cannot upgrade two readers' locks to a write).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
