@@ -11,7 +11,7 @@ from members.models import Organisation
 from partnerships.models import Project
 
 from . import factories
-from .factories import FinancingFactory, ProjectFactory
+from .factories import FinancingFactory, OrganisationFactory, ProjectFactory
 
 
 def make_rows(n):
@@ -141,6 +141,18 @@ def test_names_sort_without_regard_to_case_or_accents(staff_client):
     organisations = staff_client.get(admin_url(Organisation, "changelist"))
     names = [o.name for o in organisations.context["cl"].result_list]
     assert names == sorted(names, key=str.lower)
+
+
+def test_a_country_column_sorts_by_the_countries_names(staff_client):
+    """By ISO code the United Kingdom (GB) came before Ghana and Germany (DE) among the C's;
+    a blank country last."""
+    for name, country in (("UK co", "GB"), ("Blank co", ""), ("Ghana co", "GH"), ("DE co", "DE")):
+        OrganisationFactory(name=name, country=country)
+    changelist = staff_client.get(admin_url(Organisation, "changelist")).context["cl"]
+    column = list(changelist.list_display).index("country")
+    response = staff_client.get(admin_url(Organisation, "changelist"), {"o": str(column)})
+    names = [o.name for o in response.context["cl"].result_list]
+    assert names == ["DE co", "Ghana co", "UK co", "Blank co"]
 
 
 def test_project_changelist_shows_the_columns_officers_scan(staff_client):

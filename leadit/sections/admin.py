@@ -7,8 +7,10 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.text import smart_split, unescape_string_literal
+from django_countries.fields import CountryField
 from simple_history.admin import SimpleHistoryAdmin
 
+from .ordering import CountryOrder, field_at
 from .search import Searchable, name_key, text_search
 
 NAME_FIELDS = ("name", "title")  # what a record is called, where it has one
@@ -60,9 +62,11 @@ def folded_search_fields(model, search_fields) -> list[str]:
 
 class CaseInsensitiveChangeList(ChangeList):
     def get_ordering_field(self, field_name):
-        """A name sorts as on the site (case and accents aside, `name_key`), other text
-        case-blind."""
+        """A name sorts as on the site (case and accents aside, `name_key`), a country by its
+        name (`CountryOrder`), other text case-blind."""
         field = super().get_ordering_field(field_name)
+        if isinstance(field, str) and isinstance(field_at(self.model, field), CountryField):
+            return CountryOrder(field)
         if isinstance(field, str) and text_field(self.model, field.lstrip("-")):
             return name_key(self.model, field) or Lower(field)
         return field
