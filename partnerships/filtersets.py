@@ -179,7 +179,7 @@ class ProjectFilterSet(TrackerFilterSet):
         "name": "name",
         "sponsor": "sponsor__name",
         "country": "country",
-        "sector": "sector__position",
+        "sector": "sector__name",
         "stage": "stage_rank",
         "scale": "scale",
         "capex_musd": "capex_musd",

@@ -182,3 +182,52 @@ def test_a_first_page_largest_first_is_read_from_an_index(model, path):
             cursor.execute("SET LOCAL enable_seqscan = off")
     plan = queryset[:25].explain()
     assert not sorts(plan, ties=True), plan
+
+
+# Choices in their declared order ----------------------------------------------------------------
+def test_a_stage_sorts_first_to_last_as_its_sort_label_says(staff_client):
+    """'Earliest stage first' was the stored codes A to Z (agreement signed, completed,
+    discontinued...); a partnership's status likewise."""
+    from partnerships.models import Engagement, Partnership
+
+    from .factories import PartnershipFactory
+
+    for stage in ("completed", "identified", "agreement_signed", "scoping"):
+        EngagementFactory(title=f"At {stage}", stage=stage)
+    page = staff_client.get("/engagements/?sort=stage", headers=HTMX).content.decode()
+    shown = ["At identified", "At scoping", "At agreement_signed", "At completed"]
+    assert order_in(page, shown) == shown
+    page = staff_client.get("/engagements/?sort=-stage", headers=HTMX).content.decode()
+    assert order_in(page, shown) == shown[::-1]
+    assert "Stage, earliest stage first" in staff_client.get("/engagements/").content.decode()
+
+    for status in ("dormant", "active", "proposed"):
+        PartnershipFactory(name=f"P {status}", status=status)
+    page = staff_client.get("/partnerships/?sort=status", headers=HTMX).content.decode()
+    assert order_in(page, ["P proposed", "P active", "P dormant"]) == [
+        "P proposed",
+        "P active",
+        "P dormant",
+    ]
+    for model, path in ((Engagement, "stage"), (Partnership, "status")):
+        from leadit.sections.ordering import sort_order
+
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = model.objects.order_by(*sort_order(model, path, False))[:25].explain()
+        assert not sorts(plan), plan
+
+
+def test_a_type_sorts_by_its_labels_as_the_sort_label_says(staff_client):
+    """'Type, A to Z' was the stored IATI codes' order (Government 10 ... Academic 80)."""
+    for org_type, name in (("10", "Gov org"), ("80", "Academic org"), ("70", "Private org")):
+        OrganisationFactory(name=name, org_type=org_type)
+    page = staff_client.get("/organisations/?sort=org_type", headers=HTMX).content.decode()
+    # Academic, training and research; Government; Private sector.
+    assert order_in(page, ["Gov org", "Academic org", "Private org"]) == [
+        "Academic org",
+        "Gov org",
+        "Private org",
+    ]
+    assert "Type, A to Z" in staff_client.get("/organisations/").content.decode()
