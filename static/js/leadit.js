@@ -111,6 +111,48 @@
     if (list) list.scrollIntoView({ block: "start" });
   });
 
+  // New rows replace the control a keyboard user just pressed (a sort header, "Next →"): put
+  // the focus on the same control in the new rows, or, if it is gone (no "Next" on the last
+  // page), on the results themselves, rather than leave it at the top of the page. (htmx itself
+  // keeps the focus of a control with an id, like "Sort by".)
+  var focusWanted = null;
+  function sameControl(element) {
+    if (element.matches("a[data-sort]")) {
+      var key = element.getAttribute("data-sort").replace(/^-/, "");
+      return function (results) {
+        return Array.from(results.querySelectorAll("a[data-sort]")).find(function (link) {
+          return link.getAttribute("data-sort").replace(/^-/, "") === key;
+        });
+      };
+    }
+    if (element.matches("a[data-page][rel]")) {
+      var rel = element.getAttribute("rel");
+      return function (results) {
+        return Array.from(results.querySelectorAll("a[data-page][rel]")).find(function (link) {
+          return link.getAttribute("rel") === rel;
+        });
+      };
+    }
+    return function () { return null; };
+  }
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    focusWanted = null;
+    var results = document.getElementById("results");
+    var active = document.activeElement;
+    if (results && active && active !== results && results.contains(active) && !active.id) {
+      focusWanted = sameControl(active);
+    }
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    var find = focusWanted;
+    focusWanted = null;
+    var results = document.getElementById("results");
+    if (!find || !results) return;
+    var active = document.activeElement;
+    if (active && active !== document.body && document.contains(active)) return; // kept, or moved on
+    (find(results) || results).focus({ preventScroll: true });
+  });
+
   // A searchable select's search box (widgets/searchable_select.html) only finds options: what
   // is typed there is no filter, so it asks for no rows and stays out of the list's URL.
   function isOptionSearch(element) {
