@@ -252,9 +252,10 @@
   });
 
   // A form loaded into the page's dialog (a new organisation from another form): open it.
+  // (Back and Forward swap the page with no target: htmx restoring history from the server.)
   document.addEventListener("htmx:afterSwap", function (event) {
     var dialog = event.detail.target;
-    if (dialog.id !== "dialog" || dialog.open) return;
+    if (!dialog || dialog.id !== "dialog" || dialog.open) return;
     if (document.getElementById("dialog-title")) dialog.setAttribute("aria-labelledby", "dialog-title");
     dialog.showModal();
     var first = dialog.querySelector("input:not([type=hidden]), select, textarea");
