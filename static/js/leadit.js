@@ -166,6 +166,41 @@
     }
   });
 
+  // Enter in that box picks, as a combobox does, the first option its search found ("salz":
+  // Salzgitter AG), which applies the filter like a pick in the select; with no match it does
+  // nothing. It never submits the form (that only asked again for the same rows). If the
+  // options for what was typed have not come yet, the pick waits for them.
+  function pickFirstMatch(box) {
+    var select = box.closest(".searchable").querySelector("select");
+    var match = select && select.querySelector("option[data-match]");
+    if (!match || match.selected) return;
+    match.selected = true;
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+  document.addEventListener("keydown", function (event) {
+    var box = event.target;
+    if (event.key !== "Enter" || event.isComposing || !isOptionSearch(box)) return;
+    event.preventDefault();
+    if (!box.value.trim()) return;
+    if (box.getAttribute("data-answered") === box.value) {
+      pickFirstMatch(box);
+    } else if (window.htmx) {
+      box.pickWhenAnswered = true;
+      htmx.trigger(box, "search");
+    }
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var config = event.detail.requestConfig;
+    var box = config && config.elt;
+    if (!isOptionSearch(box)) return;
+    var asked = config.formData.get(box.name) || "";
+    box.setAttribute("data-answered", asked);
+    if (box.pickWhenAnswered && asked === box.value) {
+      box.pickWhenAnswered = false;
+      pickFirstMatch(box);
+    }
+  });
+
   // Filter requests carry only the filters in use: short URLs to share, and history entries
   // that read like the filters they restore.
   document.addEventListener("htmx:configRequest", function (event) {
