@@ -111,6 +111,48 @@
     if (list) list.scrollIntoView({ block: "start" });
   });
 
+  // New rows replace the control a keyboard user just pressed (a sort header, "Next →"): put
+  // the focus on the same control in the new rows, or, if it is gone (no "Next" on the last
+  // page), on the results themselves, rather than leave it at the top of the page. (htmx itself
+  // keeps the focus of a control with an id, like "Sort by".)
+  var focusWanted = null;
+  function sameControl(element) {
+    if (element.matches("a[data-sort]")) {
+      var key = element.getAttribute("data-sort").replace(/^-/, "");
+      return function (results) {
+        return Array.from(results.querySelectorAll("a[data-sort]")).find(function (link) {
+          return link.getAttribute("data-sort").replace(/^-/, "") === key;
+        });
+      };
+    }
+    if (element.matches("a[data-page][rel]")) {
+      var rel = element.getAttribute("rel");
+      return function (results) {
+        return Array.from(results.querySelectorAll("a[data-page][rel]")).find(function (link) {
+          return link.getAttribute("rel") === rel;
+        });
+      };
+    }
+    return function () { return null; };
+  }
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    focusWanted = null;
+    var results = document.getElementById("results");
+    var active = document.activeElement;
+    if (results && active && active !== results && results.contains(active) && !active.id) {
+      focusWanted = sameControl(active);
+    }
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    var find = focusWanted;
+    focusWanted = null;
+    var results = document.getElementById("results");
+    if (!find || !results) return;
+    var active = document.activeElement;
+    if (active && active !== document.body && document.contains(active)) return; // kept, or moved on
+    (find(results) || results).focus({ preventScroll: true });
+  });
+
   // A searchable select's search box (widgets/searchable_select.html) only finds options: what
   // is typed there is no filter, so it asks for no rows and stays out of the list's URL.
   function isOptionSearch(element) {
@@ -121,6 +163,41 @@
     if (event.detail.elt.tagName === "FORM" && trigger && trigger.type !== "submit"
         && isOptionSearch(trigger.target)) {
       event.preventDefault();
+    }
+  });
+
+  // Enter in that box picks, as a combobox does, the first option its search found ("salz":
+  // Salzgitter AG), which applies the filter like a pick in the select; with no match it does
+  // nothing. It never submits the form (that only asked again for the same rows). If the
+  // options for what was typed have not come yet, the pick waits for them.
+  function pickFirstMatch(box) {
+    var select = box.closest(".searchable").querySelector("select");
+    var match = select && select.querySelector("option[data-match]");
+    if (!match || match.selected) return;
+    match.selected = true;
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+  document.addEventListener("keydown", function (event) {
+    var box = event.target;
+    if (event.key !== "Enter" || event.isComposing || !isOptionSearch(box)) return;
+    event.preventDefault();
+    if (!box.value.trim()) return;
+    if (box.getAttribute("data-answered") === box.value) {
+      pickFirstMatch(box);
+    } else if (window.htmx) {
+      box.pickWhenAnswered = true;
+      htmx.trigger(box, "search");
+    }
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var config = event.detail.requestConfig;
+    var box = config && config.elt;
+    if (!isOptionSearch(box)) return;
+    var asked = config.formData.get(box.name) || "";
+    box.setAttribute("data-answered", asked);
+    if (box.pickWhenAnswered && asked === box.value) {
+      box.pickWhenAnswered = false;
+      pickFirstMatch(box);
     }
   });
 
@@ -210,9 +287,10 @@
   });
 
   // A form loaded into the page's dialog (a new organisation from another form): open it.
+  // (Back and Forward swap the page with no target: htmx restoring history from the server.)
   document.addEventListener("htmx:afterSwap", function (event) {
     var dialog = event.detail.target;
-    if (dialog.id !== "dialog" || dialog.open) return;
+    if (!dialog || dialog.id !== "dialog" || dialog.open) return;
     if (document.getElementById("dialog-title")) dialog.setAttribute("aria-labelledby", "dialog-title");
     dialog.showModal();
     var first = dialog.querySelector("input:not([type=hidden]), select, textarea");

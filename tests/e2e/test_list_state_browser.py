@@ -5,6 +5,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import log_in
 
@@ -115,3 +116,24 @@ def test_skip_to_results_takes_the_keyboard_past_the_filters(page, site):
     page.keyboard.press("Tab")
     inside = page.evaluate("!!document.activeElement.closest('#results')")
     assert inside  # one Tab from the rows, not 36
+
+
+def test_back_and_forward_through_filters_raise_no_error(page, site):
+    log_in(page, site)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    total = shown_count(page)
+    page.get_by_role("group", name="Sector").get_by_label("Iron and steel").check()
+    expect(page).to_have_url(re.compile(r"sector=steel"))
+    settle(page)
+    filtered = shown_count(page)
+    assert filtered != total
+    page.go_back()
+    expect(page).to_have_url(f"{site}/pipeline/")
+    expect(page.locator(".results__count strong")).to_have_text(total)
+    page.go_forward()
+    expect(page).to_have_url(re.compile(r"sector=steel"))
+    expect(page.locator(".results__count strong")).to_have_text(filtered)
+    settle(page)
+    assert not errors, errors

@@ -98,3 +98,43 @@ def test_a_sponsor_is_found_by_typing_part_of_its_name(page, site):
     expect(page.locator("#results")).not_to_contain_text("Stegra Boden")
     assert count(page) == "2" != total
     assert page.evaluate("window.__noReload") is True
+
+
+def test_enter_in_a_sponsor_search_picks_the_match(page, site):
+    """As in a combobox: Enter picks the first match of what was typed, and that applies the
+    filter; Enter with no match does nothing, and asks for no rows."""
+    log_in(page, site)
+    page.evaluate("window.__noReload = true")
+    lists = []
+    page.on("request", lambda r: lists.append(r.url) if "/pipeline/" in r.url else None)
+    search = page.get_by_role("searchbox", name="Search sponsors")
+    sponsor = page.get_by_role("combobox", name="Sponsor", exact=True)
+
+    search.press_sequentially("zzqx")
+    expect(sponsor.locator("option")).to_have_text(["Any", "No match"])
+    search.press("Enter")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)  # past the filters' own delays
+    assert not lists, lists  # nothing picked, no rows asked for
+    expect(page).to_have_url(f"{site}/pipeline/")
+    expect(search).to_be_focused()
+
+    search.fill("")
+    search.press_sequentially("salz")
+    expect(sponsor.locator("option")).to_have_text(["Any", "Salzgitter AG"])
+    search.press("Enter")
+    expect(page).to_have_url(re.compile(r"/pipeline/\?sponsor=\d+$"))
+    expect(page.get_by_role("link", name="Remove filter Sponsor: Salzgitter AG")).to_be_visible()
+    expect(page.locator("#results")).to_contain_text("SALCOS phase 1, Salzgitter")
+    expect(page.locator(".results__count strong")).to_have_text("2")
+    expect(sponsor.locator("option:checked")).to_have_text("Salzgitter AG")
+    expect(search).to_be_focused()
+
+    # Another search, Enter at once (its options not yet come): the first match, not the
+    # sponsor already chosen, once they have come.
+    search.fill("")
+    search.press_sequentially("thyssen")
+    search.press("Enter")
+    expect(page.get_by_role("link", name="Remove filter Sponsor: thyssenkrupp")).to_be_visible()
+    expect(sponsor.locator("option:checked")).to_have_text("thyssenkrupp")
+    assert page.evaluate("window.__noReload") is True
