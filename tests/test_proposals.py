@@ -172,6 +172,18 @@ def test_accepting_some_fields_applies_only_those(fiona_client, fiona, project, 
     assert proposal.status == "partly_accepted" and proposal.accepted_fields == ["site"]
 
 
+def test_an_accepted_proposal_says_its_fields_were_applied(
+    fiona_client, fiona, project, staff_client
+):
+    """After accepting, each accepted field is the record's value: 'Applied when accepted', not
+    'Already the proposed value' (which reads as if nothing was done)."""
+    proposal = propose(fiona_client, project, fiona, capex_musd="250", site="Luleå")
+    staff_client.post(f"/proposals/{proposal.pk}/accept/", {"fields": ["capex_musd"]})
+    page = staff_client.get(proposal.get_absolute_url()).content.decode()
+    assert page.count("Applied when accepted.") == 1
+    assert "Already the proposed value." not in page
+
+
 def test_accepting_nothing_is_refused(fiona_client, fiona, project, staff_client):
     proposal = propose(fiona_client, project, fiona, capex_musd="250")
     response = staff_client.post(f"/proposals/{proposal.pk}/accept/", {})
