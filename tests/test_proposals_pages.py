@@ -53,3 +53,9 @@ def test_the_proposals_pages_are_valid_html(make_focal_point, staff_client, tmp_
     }
     errors = validate(documents, tmp_path)
     assert not errors, errors
+
+
+def test_the_review_queue_s_filters_say_any_not_dashes(staff_client):
+    page = staff_client.get("/proposals/").content.decode()
+    assert "---------" not in page
+    assert '<option value="" selected>Any</option>' in page or ">Any</option>" in page

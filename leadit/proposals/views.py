@@ -22,6 +22,7 @@ from django_filters.views import FilterView
 from django_htmx.http import HttpResponseClientRedirect
 
 from leadit.sections.editing import ModelFormView
+from leadit.sections.fields import EMPTY_IN_FILTERS
 from leadit.sections.ownership import organisations_of, owned, owned_models
 from leadit.sections.registry import url_of
 from leadit.sections.search import folded_name
@@ -210,9 +211,13 @@ class ProposalFilterSet(django_filters.FilterSet):
         method="filter_status",
         empty_label=None,
     )
-    content_type = django_filters.ChoiceFilter(label="Record type", choices=record_types)
+    # "Any", as every list's filters say.
+    content_type = django_filters.ChoiceFilter(
+        label="Record type", choices=record_types, empty_label=EMPTY_IN_FILTERS
+    )
     organisation = django_filters.ModelChoiceFilter(
         label="Proposer's organisation",
+        empty_label=EMPTY_IN_FILTERS,
         queryset=proposer_organisations,
         field_name="proposed_by__focal_point__organisations",
         distinct=True,
