@@ -53,7 +53,12 @@ class MemberFilterSet(TrackerFilterSet):
 
     # The notes are searched too, for the Secretariat only (TrackerFilterSet.search).
     search_fields = ("organisation__name", "organisation__short_name", "joined_at_event")
-    sort_fields = {"name": "organisation__name", "kind": "kind", "joined_on": "joined_on"}
+    sort_fields = {
+        "name": "organisation__name",
+        "kind": "kind",
+        "country": "organisation__country",
+        "joined_on": "joined_on",
+    }
 
     class Meta:
         model = Member

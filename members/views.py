@@ -18,7 +18,7 @@ class MemberListView(FilteredListView):
     columns = declarations.MEMBER.table(
         ("organisation", {"sort": "name", "link": ""}),
         ("kind", {"sort": "kind"}),
-        "country",
+        ("country", {"sort": "country"}),
         "role",
         ("joined_on", {"label": "Joined", "sort": "joined_on"}),
         "status",

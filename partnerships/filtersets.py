@@ -257,7 +257,12 @@ class EngagementFilterSet(TrackerFilterSet):
     )
 
     search_fields = ("title", "provider__name", "recipient__name", "next_step")
-    sort_fields = {"title": "title", "stage": "stage", "next_step_due": "next_step_due"}
+    sort_fields = {
+        "title": "title",
+        "stage": "stage",
+        "country": "recipient_country",
+        "next_step_due": "next_step_due",
+    }
     # Who follows an engagement up is the Secretariat's own (partnerships.declarations).
     internal_filters = (*TrackerFilterSet.internal_filters, "owner")
 

@@ -359,7 +359,7 @@ class EngagementListView(FilteredListView):
         ("title", {"label": "Engagement", "sort": "title", "kind": "link", "link": ""}),
         "provider",
         "recipient",
-        ("recipient_country", {"label": "Country"}),
+        ("recipient_country", {"label": "Country", "sort": "country"}),
         ("stage", {"sort": "stage", "kind": "badge"}),
         "next_step",
         ("next_step_due", {"label": "Due", "sort": "next_step_due"}),

@@ -231,3 +231,20 @@ def test_a_type_sorts_by_its_labels_as_the_sort_label_says(staff_client):
         "Private org",
     ]
     assert "Type, A to Z" in staff_client.get("/organisations/").content.decode()
+
+
+@pytest.mark.parametrize("path", ["/members/", "/engagements/"])
+def test_members_and_engagements_sort_by_country_too(staff_client, path):
+    """Their Country column sorted nothing; now by the countries' names, as elsewhere."""
+    for code, country in COUNTRIES.items():
+        organisation = OrganisationFactory(name=f"Org in {country}", country=code)
+        if path == "/members/":
+            MemberFactory(organisation=organisation, kind="company")
+        else:
+            EngagementFactory(title=f"Org in {country}", recipient_country=code)
+    labels = [f"Org in {country}" for country in BY_NAME]
+    page = staff_client.get(f"{path}?sort=country", headers=HTMX).content.decode()
+    assert rows_in(page, labels) == labels
+    page = staff_client.get(f"{path}?sort=-country", headers=HTMX).content.decode()
+    assert rows_in(page, labels) == labels[::-1]
+    assert "Country, A to Z" in staff_client.get(path).content.decode()
