@@ -1103,7 +1103,9 @@ class Assistance(Searchable, SourcedModel):
 
     class Meta:
         ordering = ["partnership", folded_name()]
-        verbose_name_plural = "assistance"
+        # Counted as activities, as IATI does: "507 assistance activities", not "507 assistance".
+        verbose_name = "assistance activity"
+        verbose_name_plural = "assistance activities"
         # The list's order (AssistanceListView), as Engagement's (100,000: 390 -> 1.7 ms).
         indexes = [
             models.Index(folded_name(), "id", name="assistance_title_order"),

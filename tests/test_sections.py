@@ -186,3 +186,15 @@ def test_every_section_exports_its_filtered_rows(staff_client, url, factory, tex
     assert text in body
     assert body.count("\n") == 2  # header and the one row
     assert staff_client.get(url, {"q": "x" * 500}).status_code == 422
+
+
+def test_assistance_is_counted_as_activities(staff_client):
+    """'507 assistance' and '1 assistance' read oddly; IATI counts activities."""
+    from .factories import AssistanceFactory
+
+    AssistanceFactory()
+    page = staff_client.get("/assistance/").content.decode()
+    assert "<strong>1</strong> assistance activity" in page
+    AssistanceFactory()
+    page = staff_client.get("/assistance/").content.decode()
+    assert "<strong>2</strong> assistance activities" in page
