@@ -16,7 +16,16 @@ from members.filtersets import sectors_filter
 from members.models import CountryProfile, Member, Organisation, Sector
 
 from . import iati
-from .models import Assistance, Engagement, ForumActivity, Partnership, Project, Stage, Technology
+from .models import (
+    EXPECTED_COMMISSIONING,
+    Assistance,
+    Engagement,
+    ForumActivity,
+    Partnership,
+    Project,
+    Stage,
+    Technology,
+)
 
 YES_NO = (("yes", "Yes"), ("no", "No"))
 MAX_MONEY = 10**9  # USD million: far above any project, low enough for every database
@@ -40,9 +49,14 @@ def money_filter(field: str, lookup: str, label: str) -> django_filters.NumberFi
 
 
 def year_filter(lookup: str, label: str) -> IntegerFilter:
+    """The expected commissioning year (revised, else planned), as the table shows it."""
+
+    def by_expected_year(queryset, name, value):
+        expected = queryset.alias(expected_year=EXPECTED_COMMISSIONING)
+        return expected.filter(**{f"expected_year__{lookup}": value})
+
     return IntegerFilter(
-        field_name="planned_commissioning_year",
-        lookup_expr=lookup,
+        method=by_expected_year,
         label=label,
         min_value=1990,
         max_value=2100,
@@ -186,6 +200,8 @@ class ProjectFilterSet(TrackerFilterSet):
         "financing_secured_musd": "financing_secured_musd",
         "financing_gap_musd": "financing_gap_musd",
         "abatement_tco2e": "abatement_tco2e",
+        # The year the column shows (revised, else planned); the planned one for older links.
+        "commissioning_year": "expected_commissioning_year",
         "planned_commissioning_year": "planned_commissioning_year",
     }
 

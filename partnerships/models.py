@@ -309,6 +309,10 @@ BEFORE_FID = LADDER[: LADDER.index(Stage.FID)]
 FROM_FID = LADDER[LADDER.index(Stage.FID) :]
 
 # Sorting by stage follows the ladder, not the alphabet.
+# The commissioning year a project is expected in: the revised one if any, else the planned one
+# (what the pipeline's "Comm." column shows, sorts and filters by).
+EXPECTED_COMMISSIONING = Coalesce("revised_commissioning_year", "planned_commissioning_year")
+
 STAGE_RANK = Case(
     *[When(stage=value, then=Value(rank)) for rank, value in enumerate(Stage.values)],
     output_field=models.IntegerField(),
@@ -333,7 +337,7 @@ class ProjectQuerySet(SearchableQuerySet):
         brings its own related records: leadit.sections.columns.Declaration.for_columns)."""
         return (
             self.select_related("sponsor", "sector")
-            .annotate(stage_rank=STAGE_RANK)
+            .annotate(stage_rank=STAGE_RANK, expected_commissioning_year=EXPECTED_COMMISSIONING)
             .order_by(folded_name(), "pk")
         )
 

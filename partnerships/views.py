@@ -53,7 +53,7 @@ PROJECT_COLUMNS = declarations.PROJECT.table(
     ("capex_musd", {"label": "Capex", "sort": "capex_musd", "unit": "USD m"}),
     ("financing_gap_musd", {"label": "Gap", "sort": "financing_gap_musd", "unit": "USD m"}),
     ("abatement_tco2e", {"sort": "abatement_tco2e", "unit": "t CO2e/yr", "kind": "number"}),
-    ("commissioning_year", {"label": "Comm.", "sort": "planned_commissioning_year"}),
+    ("commissioning_year", {"label": "Comm.", "sort": "commissioning_year"}),
 )
 
 

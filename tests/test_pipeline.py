@@ -419,3 +419,19 @@ def test_small_amounts_keep_their_decimals():
     assert money(Decimal("1234.56")) == "1,234.6"
     assert money(Decimal("1234.56"), 0) == "1,235"
     assert "not disclosed" in money(None)
+
+
+def test_comm_sorts_and_filters_by_the_year_it_shows(staff_client):
+    """The column shows the expected commissioning year (the revised one if any, else the
+    planned one); its sort and the year filters used the planned year only."""
+    ProjectFactory(name="Slipped", planned_commissioning_year=2026, revised_commissioning_year=2031)
+    ProjectFactory(name="On time", planned_commissioning_year=2028, revised_commissioning_year=None)
+    ProjectFactory(name="Early", planned_commissioning_year=2030, revised_commissioning_year=2027)
+    response = staff_client.get(URL, {"sort": "commissioning_year"}, headers=HTMX)
+    assert [p.name for p in response.context["page_obj"]] == ["Early", "On time", "Slipped"]
+    response = staff_client.get(URL, {"sort": "-commissioning_year"}, headers=HTMX)
+    assert [p.name for p in response.context["page_obj"]] == ["Slipped", "On time", "Early"]
+    assert names(staff_client.get(URL, {"year_min": 2029})) == {"Slipped"}
+    assert names(staff_client.get(URL, {"year_max": 2027})) == {"Early"}
+    page = staff_client.get(URL).content.decode()
+    assert "Commissioning year, earliest first" in page and "Comm., earliest first" not in page

@@ -42,7 +42,7 @@ from .ordering import sort_order
 from .panels import panels_for
 from .registry import section_of, url_of, viewname
 from .search import by_relevance, in_two_passes, text_search
-from .tables import TableRows
+from .tables import TableRows, spelled_out
 
 EXPORT_LABELS = {"csv": "CSV", "xlsx": "Excel", "iati": "IATI XML"}
 DEFAULT_PER_PAGE = 25
@@ -713,7 +713,7 @@ def sort_options(columns, current: str) -> list[dict]:
             continue
         up, down = SORT_WORDS.get(column.kind, ("A to Z", "Z to A"))
         for value, words in ((column.sort, up), (f"-{column.sort}", down)):
-            label = f"{column.label}, {words}"
+            label = f"{spelled_out(column.label)}, {words}"  # no hover in a select: "Comm." in full
             options.append({"value": value, "label": label, "selected": value == current})
     return options
 
