@@ -27,6 +27,13 @@ def codes_by_name() -> tuple[str, ...]:
     return codes
 
 
+def ranked(sql: str, codes, otherwise: int) -> str:
+    """`sql`'s place among `codes` (checked before they reach here), `otherwise` if none, as a
+    CASE whose constants are written into the SQL (see `CountryOrder`)."""
+    ranks = " ".join(f"WHEN '{code}' THEN {rank}" for rank, code in enumerate(codes))
+    return f"(CASE {sql} {ranks} ELSE {otherwise} END)"
+
+
 class CountryOrder(Func):
     """A country field's rank by country name, a blank country after every other: for sorting
     A to Z (`CountryOrderDescending` for Z to A). The ranks are written into the SQL, not bound
@@ -43,8 +50,7 @@ class CountryOrder(Func):
 
     def as_sql(self, compiler, connection, **extra_context):
         sql, params = compiler.compile(self.source_expressions[0])
-        ranks = " ".join(f"WHEN '{code}' THEN {rank}" for rank, code in enumerate(codes_by_name()))
-        return f"(CASE {sql} {ranks} ELSE {self.blank_rank()} END)", params
+        return ranked(sql, codes_by_name(), self.blank_rank()), params
 
     def as_postgresql(self, compiler, connection, **extra_context):
         # One array constant: PostgreSQL keeps an index's expression in a catalog row of at
@@ -92,8 +98,7 @@ class ChoiceOrder(Func):
 
     def as_sql(self, compiler, connection, **extra_context):
         sql, params = compiler.compile(self.source_expressions[0])
-        ranks = " ".join(f"WHEN '{code}' THEN {rank}" for rank, code in enumerate(self.codes))
-        return f"(CASE {sql} {ranks} ELSE {len(self.codes)} END)", params
+        return ranked(sql, self.codes, len(self.codes)), params
 
 
 def sort_order(model, path: str, descending: bool) -> list:
