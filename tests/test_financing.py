@@ -102,6 +102,30 @@ def test_editing_a_tranche_recomputes_the_gap_and_checks_the_version(staff_clien
     assert tranche.amount_musd == 300
 
 
+def test_a_stale_tranche_edit_says_who_changed_what_and_keeps_the_typing(
+    staff_client, project
+):
+    """Two officers edit one tranche: the second save is refused with the other's changes
+    named in the panel (not only a 409 that shows the form again), their own typing on top."""
+    tranche = FinancingFactory(project=project, amount_musd=Decimal("100"), status="sought")
+    url = f"/pipeline/financing/{tranche.pk}/edit/"
+    opened = tranche.version
+    first = tranche_data(tranche.provider, amount_musd="500", loaded_version=opened)
+    first["status"] = "committed"
+    first["decided_on"] = "2026-11-02"
+    assert staff_client.post(url, first, headers=PANEL).status_code == 200
+    second = tranche_data(tranche.provider, amount_musd="100", loaded_version=opened)
+    second["note"] = "Board approval expected in March"
+    stale = staff_client.post(url, second, headers=PANEL)
+    assert stale.status_code == 409
+    assertContains(stale, "Someone else saved this tranche after you opened it.", status_code=409)
+    assertContains(stale, "Board approval expected in March", status_code=409)
+    assertContains(stale, "Edit the tranche “", status_code=409)
+    assertNotContains(stale, "Please correct the fields marked below.", status_code=409)
+    tranche.refresh_from_db()
+    assert tranche.amount_musd == 500 and tranche.note == ""
+
+
 def test_removing_a_tranche_in_place(staff_client, project):
     tranche = FinancingFactory(project=project, amount_musd=Decimal("100"))
     project.refresh_from_db()

@@ -205,6 +205,7 @@ class ModelFormView(View):
     def conflict(self, form, current, loaded):
         """Refuse a stale save. Offer a merge: the current record with only this user's own
         changes (against the version they loaded) on top, ready to be reviewed and saved."""
+        self.object = current  # the page shows the record as it is now (its name, its status)
         changes = describe_changes(current, loaded)
         snapshot = current.history.filter(version=loaded).last()
         data = form_data(self.form_class(instance=current, user=self.request.user))
