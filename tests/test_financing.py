@@ -102,9 +102,7 @@ def test_editing_a_tranche_recomputes_the_gap_and_checks_the_version(staff_clien
     assert tranche.amount_musd == 300
 
 
-def test_a_stale_tranche_edit_says_who_changed_what_and_keeps_the_typing(
-    staff_client, project
-):
+def test_a_stale_tranche_edit_says_who_changed_what_and_keeps_the_typing(staff_client, project):
     """Two officers edit one tranche: the second save is refused with the other's changes
     named in the panel (not only a 409 that shows the form again), their own typing on top."""
     tranche = FinancingFactory(project=project, amount_musd=Decimal("100"), status="sought")
