@@ -1,5 +1,7 @@
 """Editing in the site: forms per section, errors in place, edit conflicts, protected deletes."""
 
+import re
+
 import pytest
 from django.test import Client
 from pytest_django.asserts import assertContains
@@ -516,3 +518,16 @@ def test_the_form_points_at_marked_fields_only_when_a_field_is_in_error(staff_cl
     response = staff_client.post(url, edit_data(staff_client.get(url), capex_musd="lots"))
     assertContains(response, "Please correct the fields marked below.", status_code=422)
     assertContains(response, "Enter a number.", status_code=422)
+
+
+def test_every_described_field_points_at_text_on_the_page(staff_client):
+    """A screen reader reads a field's help through aria-describedby: each id it names is on
+    the page (Django names the help `<id>_helptext`; the page wrote `<id>_help`)."""
+    described = 0
+    for section in SECTIONS:
+        html = staff_client.get(f"/{section}/new/").content.decode()
+        refs = [r for refs in re.findall(r'aria-describedby="([^"]+)"', html) for r in refs.split()]
+        ids = set(re.findall(r'\bid="([^"]+)"', html))
+        assert not [ref for ref in refs if ref not in ids], section
+        described += len(refs)
+    assert described  # the forms have help on some fields

@@ -195,7 +195,9 @@ class ModelFormView(View):
             loaded = form.cleaned_data["loaded_version"]
             if current.version != loaded:
                 return self.conflict(form, current, loaded)
-            form = self.form_class(data=request.POST, instance=current, user=request.user)
+            form = self.form_class(
+                data=request.POST, instance=current, user=request.user, auto_id=self.auto_id
+            )
             if not form.is_valid():  # the locked row may differ in fields the form checks
                 return self.render(form, status=422)
             record = form.save()
@@ -218,7 +220,9 @@ class ModelFormView(View):
         for name in yours:
             data.setlist(name, self.request.POST.getlist(name))
         data["loaded_version"] = str(current.version)
-        merged = self.form_class(data=data, instance=current, user=self.request.user)
+        merged = self.form_class(
+            data=data, instance=current, user=self.request.user, auto_id=self.auto_id
+        )
         merged.is_valid()
         conflict = {
             "changes": changes,

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from leadit.roles import SECRETARIAT
 from partnerships.models import Partnership, Project
-from tests.factories import PartnershipFactory, ProjectFactory
+from tests.factories import FinancingFactory, PartnershipFactory, ProjectFactory
 
 from .conftest import PASSWORD, log_in
 
@@ -138,3 +138,46 @@ def test_a_failing_request_tried_again_shows_one_banner_not_a_stack(page, site):
         page.wait_for_timeout(100)  # the error handler has run
         expect(page.locator("#messages .message--error")).to_have_count(1)
     expect(page.locator("#messages")).to_contain_text("error 404")
+
+
+def test_stale_tranche_edit_in_place_says_so_and_keeps_the_typing(browser, site, django_user_model):
+    """The financing panel's own edit form: the 409 is swapped in with the other officer's
+    change named, and the second officer's note is still in the form."""
+    second_officer(django_user_model)
+    project = ProjectFactory(name="Walvis Bay green HBI", capex_musd=500)
+    tranche = FinancingFactory(project=project, amount_musd=100, status="sought")
+    a_context, b_context = browser.new_context(), browser.new_context()
+    a, b = a_context.new_page(), b_context.new_page()
+    log_in_as(a, site, "olga")
+    log_in_as(b, site, "officer")
+    for page in (a, b):
+        page.goto(f"{site}{project.get_absolute_url()}")
+        page.locator("#financing").get_by_role("link", name=re.compile("^Edit")).click()
+        expect(page.locator("#tranche-form")).to_be_visible()
+
+    a.locator("#tranche-form input[name=amount_musd]").fill("500")
+    a.get_by_role("button", name="Save tranche").click()
+    expect(a.locator("#tranche-form")).to_have_count(0)
+
+    b.evaluate("window.__noReload = true")
+    b.locator("#tranche-form textarea[name=note], #tranche-form input[name=note]").fill(
+        "Board approval expected in March"
+    )
+    b.get_by_role("button", name="Save tranche").click()
+    conflict = b.locator("#tranche-form .conflict")
+    expect(conflict).to_contain_text("Someone else saved this tranche")
+    expect(conflict).to_contain_text("Olga Okafor")
+    expect(b.locator("#tranche-form input[name=amount_musd]")).to_have_value(
+        re.compile(r"^500(\.00)?$")
+    )
+    # Its fields keep the panel's own ids (the page's stage form has a "note" too).
+    expect(b.locator("#tranche-form #tranche_note")).to_have_count(1)
+    assert b.evaluate("window.__noReload") is True
+
+    # One more Save keeps both officers' changes.
+    b.get_by_role("button", name="Save tranche").click()
+    expect(b.locator("#tranche-form")).to_have_count(0)
+    tranche.refresh_from_db()
+    assert tranche.amount_musd == 500 and tranche.note == "Board approval expected in March"
+    a_context.close()
+    b_context.close()
