@@ -8,7 +8,7 @@ from django.core import mail
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from pytest_django.asserts import assertContains
+from pytest_django.asserts import assertContains, assertNotContains
 
 import members.forms  # noqa: F401 - registers the organisation lookup the forms' selects use
 from leadit.proposals.models import Proposal
@@ -809,5 +809,41 @@ def test_accepting_a_move_to_fid_asks_the_reviewer_what_became_of_sought_tranche
     loan.refresh_from_db()
     assert project.stage == "fid"
     assert loan.status == "committed" and loan.decided_on is not None
+    proposal.refresh_from_db()
+    assert proposal.status == "accepted"
+
+
+@pytest.mark.parametrize("decision", ["accept", "reject"])
+def test_losing_a_race_to_decide_shows_the_decision_made(
+    fiona_client, fiona, project, staff_client, decision, monkeypatch
+):
+    """Two officers click a moment apart: the second passed the page's check before the first
+    was saved, and is refused under the lock. They land on the proposal as it now is (decided,
+    no decision form), not on the stale pending page with its buttons."""
+    from leadit.proposals import views
+
+    proposal = propose(fiona_client, project, fiona, capex_musd="250")
+    read = views.visible_proposal
+
+    def read_then_the_other_officer_accepts(request, pk):
+        page = read(request, pk)  # pending as this officer reads it ...
+        other = Client()
+        other.force_login(request.user)
+        with monkeypatch.context() as undone:  # ... then the other officer's click lands
+            undone.setattr(views, "visible_proposal", read)
+            other.post(f"/proposals/{pk}/accept/", {"fields": ["capex_musd"]})
+        return page
+
+    monkeypatch.setattr(views, "visible_proposal", read_then_the_other_officer_accepts)
+    data = {"fields": ["capex_musd"]} if decision == "accept" else {"reason": "No source."}
+    response = staff_client.post(
+        f"/proposals/{proposal.pk}/{decision}/", data, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == proposal.get_absolute_url()
+    monkeypatch.undo()
+    page = staff_client.get(proposal.get_absolute_url())
+    assertContains(page, "This proposal is already accepted.")
+    assertNotContains(page, "Accept the ticked fields")
     proposal.refresh_from_db()
     assert proposal.status == "accepted"

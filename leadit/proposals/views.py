@@ -355,6 +355,13 @@ def _done(request, proposal):
     return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
 
 
+def decided_meanwhile(proposal) -> bool:
+    """Another officer decided it between this page's check and the decision's lock (the
+    two clicks a moment apart): its page then says what became of it, not this stale form."""
+    proposal.refresh_from_db()
+    return not proposal.is_pending
+
+
 def pending_only(view):
     """A decision on a proposal decided meanwhile (another tab, another officer) goes back to
     its page, saying what became of it. (The decision checks again, under a lock.)"""
@@ -388,6 +395,9 @@ def proposal_accept(request, proposal):
             request=request,
         )
     except ProposalError as error:
+        if decided_meanwhile(proposal):
+            messages.error(request, str(error))
+            return _done(request, proposal)
         form.add_error(None, str(error))
         return render_proposal(request, proposal, accept_form=form, status=409)
     if refused is not None:
@@ -408,6 +418,9 @@ def proposal_reject(request, proposal):
             proposal, user=request.user, reason=form.cleaned_data["reason"], request=request
         )
     except ProposalError as error:
+        if decided_meanwhile(proposal):
+            messages.error(request, str(error))
+            return _done(request, proposal)
         form.add_error(None, str(error))
         return render_proposal(request, proposal, reject_form=form, status=409)
     messages.success(request, "Rejected; the proposer is told why.")
