@@ -847,3 +847,20 @@ def test_losing_a_race_to_decide_shows_the_decision_made(
     assertNotContains(page, "Accept the ticked fields")
     proposal.refresh_from_db()
     assert proposal.status == "accepted"
+
+
+def test_a_decided_proposal_is_history_not_a_conflict(fiona_client, fiona, project, staff_client):
+    """Accepted, then the record moves on (another accepted change, an edit): the decided
+    proposal's page and the queue do not call that a conflict."""
+    proposal = propose(fiona_client, project, fiona, capex_musd="250", site="Luleå")
+    staff_client.post(f"/proposals/{proposal.pk}/accept/", {"fields": ["capex_musd"]})
+    project.refresh_from_db()
+    project.capex_musd, project.site = Decimal("300"), "Gällivare"
+    project.save()
+    page = staff_client.get(proposal.get_absolute_url())
+    assertNotContains(page, "Conflict:")
+    assertNotContains(page, "Changed since the proposal")
+    assertContains(page, "Applied when accepted; changed since.", count=1)  # capex, not site
+    queue = staff_client.get("/proposals/", {"status": "partly_accepted"})
+    assertContains(queue, proposal.title)
+    assertNotContains(queue, "conflict")

@@ -55,7 +55,13 @@ def attach_diffs(proposals) -> None:
                 current = values.stored_value(record, name)
                 row["current"] = current
                 row["applied"] = values.same(current, change["new"])
-                row["conflict"] = not values.same(current, change["old"]) and not row["applied"]
+                # Only a pending proposal can conflict: a decided one is history, and the
+                # record may have moved on since without contradicting it.
+                row["conflict"] = (
+                    proposal.is_pending
+                    and not values.same(current, change["old"])
+                    and not row["applied"]
+                )
                 if values.same(current, change["old"]):
                     row["current_display"] = change["old_display"]
                 elif row["applied"]:
