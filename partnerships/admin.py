@@ -145,11 +145,11 @@ class ProjectAdmin(SpreadsheetImportExport, TrackerAdmin):
 
     @admin.display(description="Capex $m", ordering="capex_musd")
     def capex(self, obj):
-        return money(obj.capex_musd, 0) if obj.capex_musd is not None else None
+        return money(obj.capex_musd) if obj.capex_musd is not None else None
 
     @admin.display(description="Gap $m", ordering="financing_gap_musd")
     def gap(self, obj):
-        return money(obj.financing_gap_musd, 0) if obj.financing_gap_musd is not None else None
+        return money(obj.financing_gap_musd) if obj.financing_gap_musd is not None else None
 
     @admin.display(
         description="Comm.",
