@@ -26,6 +26,12 @@ from .resources import (
 )
 
 
+@admin.display(description="Amount $m", ordering="amount_musd")
+def amount(obj):
+    """A tranche's or an activity's amount as the site writes it (1,200, not 1200.00)."""
+    return money(obj.amount_musd) if obj.amount_musd is not None else None
+
+
 @admin.register(Technology)
 class TechnologyAdmin(TrackerAdmin):
     list_display = ("name", "category", "sector", "trl_typical")
@@ -49,7 +55,7 @@ class FinancingAdmin(SpreadsheetImportExport, TrackerAdmin):
     instrument of a project); single rows are edited inline on the project."""
 
     resource_classes = [FinancingResource]
-    list_display = ("project", "provider", "instrument", "status", "amount_musd", "decided_on")
+    list_display = ("project", "provider", "instrument", "status", amount, "decided_on")
     list_filter = ("status", "instrument", "provider_kind")
     list_select_related = ("project", "provider")
     search_fields = ("project__name", "project__gst_id", "provider__name")
@@ -254,7 +260,7 @@ class EngagementAdmin(SpreadsheetImportExport, TrackerAdmin):
 @admin.register(Assistance)
 class AssistanceAdmin(SpreadsheetImportExport, TrackerAdmin):
     resource_classes = [AssistanceResource]
-    list_display = ("title", "partnership", "provider", "kind", "activity_status", "amount_musd")
+    list_display = ("title", "partnership", "provider", "kind", "activity_status", amount)
     list_filter = ("kind", "activity_status", "finance_type", "partnership")
     list_select_related = ("partnership", "provider")
     search_fields = ("title", "iati_identifier", "provider__name")
