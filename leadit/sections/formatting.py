@@ -35,8 +35,8 @@ NUMERIC = {"money", "number", "year"}
 
 def number(value, places: int) -> str:
     """A number with thousands separators and `places` decimals: 1,234.5 (the site's English
-    format, what humanize's intcomma writes, at a fraction of its cost: every money cell of
-    every list comes here)."""
+    format, what humanize's intcomma writes, at a fraction of its cost: every number cell of
+    every list comes here; money cells go through money_text, as cheap)."""
     if places:
         return f"{Decimal(value).quantize(Decimal(1).scaleb(-places)):,.{places}f}"
     return f"{round(value):,}"
