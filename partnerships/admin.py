@@ -26,6 +26,12 @@ from .resources import (
 )
 
 
+@admin.display(description="Amount $m", ordering="amount_musd")
+def amount(obj):
+    """A tranche's or an activity's amount as the site writes it (1,200, not 1200.00)."""
+    return money(obj.amount_musd) if obj.amount_musd is not None else None
+
+
 @admin.register(Technology)
 class TechnologyAdmin(TrackerAdmin):
     list_display = ("name", "category", "sector", "trl_typical")
@@ -49,7 +55,7 @@ class FinancingAdmin(SpreadsheetImportExport, TrackerAdmin):
     instrument of a project); single rows are edited inline on the project."""
 
     resource_classes = [FinancingResource]
-    list_display = ("project", "provider", "instrument", "status", "amount_musd", "decided_on")
+    list_display = ("project", "provider", "instrument", "status", amount, "decided_on")
     list_filter = ("status", "instrument", "provider_kind")
     list_select_related = ("project", "provider")
     search_fields = ("project__name", "project__gst_id", "provider__name")
@@ -145,11 +151,11 @@ class ProjectAdmin(SpreadsheetImportExport, TrackerAdmin):
 
     @admin.display(description="Capex $m", ordering="capex_musd")
     def capex(self, obj):
-        return money(obj.capex_musd, 0) if obj.capex_musd is not None else None
+        return money(obj.capex_musd) if obj.capex_musd is not None else None
 
     @admin.display(description="Gap $m", ordering="financing_gap_musd")
     def gap(self, obj):
-        return money(obj.financing_gap_musd, 0) if obj.financing_gap_musd is not None else None
+        return money(obj.financing_gap_musd) if obj.financing_gap_musd is not None else None
 
     @admin.display(
         description="Comm.",
@@ -254,7 +260,7 @@ class EngagementAdmin(SpreadsheetImportExport, TrackerAdmin):
 @admin.register(Assistance)
 class AssistanceAdmin(SpreadsheetImportExport, TrackerAdmin):
     resource_classes = [AssistanceResource]
-    list_display = ("title", "partnership", "provider", "kind", "activity_status", "amount_musd")
+    list_display = ("title", "partnership", "provider", "kind", "activity_status", amount)
     list_filter = ("kind", "activity_status", "finance_type", "partnership")
     list_select_related = ("partnership", "provider")
     search_fields = ("title", "iati_identifier", "provider__name")

@@ -5,6 +5,7 @@ from django_countries import countries
 
 from leadit.roles import secretariat_users
 from leadit.sections.editing import VersionedForm
+from leadit.sections.formatting import money_text
 from leadit.sections.models import refuse_xml_forbidden
 from leadit.sections.widgets import (
     DateInput,
@@ -55,7 +56,11 @@ class SoughtTranchesMixin:
             tranches = project.financing.select_related("provider")
         self.sought_tranches = [t for t in tranches if t.status == Financing.Status.SOUGHT]
         for tranche in self.sought_tranches:
-            amount = f"{tranche.amount_musd:,} USD m" if tranche.amount_musd is not None else ""
+            amount = (
+                f"{money_text(tranche.amount_musd)} USD m"
+                if tranche.amount_musd is not None
+                else ""
+            )
             self.fields[f"tranche_{tranche.pk}"] = forms.ChoiceField(
                 label=f"At FID: {tranche.provider.name}, {tranche.get_instrument_display()}"
                 + (f" ({amount})" if amount else ""),

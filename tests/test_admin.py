@@ -1,6 +1,8 @@
 """The admin is the data-entry tool: every model's changelist and add page work, escape text and
 keep a fixed number of queries however many rows there are."""
 
+from decimal import Decimal
+
 import pytest
 from django.contrib import admin
 from django.db import connection
@@ -169,6 +171,22 @@ def test_project_changelist_shows_the_columns_officers_scan(staff_client):
     for header in ("Stage", "Capex $m", "Gap $m", "Comm.", "Verified"):
         assert f">{header}</a>" in html, header
     assert "1,234" in html and "2031" in html and "4 May 2026" in html
+
+
+def test_amounts_in_the_admin_lists_read_as_on_the_site(staff_client):
+    """Capex, gap and the amounts of tranches and activities: 1,200.5, not 1200.50."""
+    from partnerships.models import Assistance, Financing
+
+    project = ProjectFactory(capex_musd=Decimal("1200.50"))
+    FinancingFactory(project=project, amount_musd=Decimal("1200.00"))
+    factories.AssistanceFactory(amount_musd=Decimal("0.50"))
+    projects = staff_client.get(admin_url(Project, "changelist")).content.decode()
+    assert '<td class="field-capex">1,200.5</td>' in projects
+    tranches = staff_client.get(admin_url(Financing, "changelist")).content.decode()
+    assert '<td class="field-amount">1,200</td>' in tranches and "1200.00" not in tranches
+    assert ">Amount $m</a>" in tranches  # still sortable
+    activities = staff_client.get(admin_url(Assistance, "changelist")).content.decode()
+    assert '<td class="field-amount">0.5</td>' in activities
 
 
 @pytest.mark.parametrize(

@@ -344,7 +344,7 @@ def test_gap_matching_lists_providers_of_comparable_projects(staff_client):
     response = staff_client.get(f"/pipeline/{target.pk}/")
     assertContains(response, "Africa Climate Bank")
     assertContains(response, "Concessional loan")
-    assertContains(response, "120.0")
+    assertContains(response, '<td class="num">120</td>')
     for absent in ("Only sought", "Cement Fund", "Faraway Bank"):
         assertNotContains(response, absent)
 

@@ -60,8 +60,8 @@ def test_adding_a_tranche_in_place_updates_the_totals(staff_client, project, ban
     assert "Development Bank of Southern Africa" in html and "ZAR 2.2 billion" in html
     # The key figures come along out of band: secured 120, gap 380.
     assert 'id="key-figures" hx-swap-oob="true"' in html
-    assert '<td class="num" id="financing-secured">120.0</td>' in html
-    assert '<td class="num" id="financing-gap">380.0</td>' in html
+    assert '<td class="num" id="financing-secured">120</td>' in html
+    assert '<td class="num" id="financing-gap">380</td>' in html
     assert 'id="tranche-form"' not in html  # the form closed
     project.refresh_from_db()
     assert project.financing_secured_musd == 120 and project.financing_gap_musd == 380
@@ -156,7 +156,8 @@ def test_tranche_changes_are_in_the_project_history(staff_client, project, bank)
     html = staff_client.get(f"/pipeline/{project.pk}/history/").content.decode()
     assert html.count("Financing: Development Bank of Southern Africa") == 3
     assert "Created" in html and "Deleted" in html
-    assert "120.00" in html and "150.00" in html  # the amount before and after the edit
+    # The amount before and after the edit, as every page writes it.
+    assert '<td class="history__old">120</td><td class="history__new">150</td>' in html
 
 
 # The "Seeking finance" filter and figure ---------------------------------------------------

@@ -35,10 +35,10 @@ pytestmark = pytest.mark.django_db
         (999_960_000, "quantity", "1 bn", "999,960,000 t CO2e/yr"),  # not "1,000 m"
         (999_999, "quantity", "999,999", "999,999 t CO2e/yr"),
         # Under a million, money still reads in millions, as the other rows of its chart do.
-        (0.8, "money", "0.8 m", "0.80 USD m"),
+        (0.8, "money", "0.8 m", "0.8 USD m"),
         (0.05, "money", "0.05 m", "0.05 USD m"),
         (0.96, "money", "1 m", "0.96 USD m"),
-        (0.004, "money", "< 0.01 m", "0.00 USD m"),
+        (0.004, "money", "< 0.01 m", "&lt; 0.01 USD m"),
         (0, "money", "0", "0 USD m"),
     ],
 )

@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from django.db.models import Prefetch
 
+from leadit.sections.columns import field_kind
 from leadit.sections.history import EMPTY
 
 from . import changes as values
@@ -50,6 +51,12 @@ def attach_diffs(proposals) -> None:
                 "current": None,
                 "current_display": EMPTY,
             }
+            field = values.model_field(proposal.model, name)
+            if _is_money(field):
+                # Amounts are written when shown, from the stored value, so a proposal made
+                # before reads as every page does (1,200, not the stored 1200).
+                for side in ("old", "new"):
+                    row[f"{side}_display"] = values.display(field, row[side], {})
             change = row
             if record is not None and proposal.kind == Proposal.Kind.CHANGE:
                 current = values.stored_value(record, name)
@@ -76,6 +83,10 @@ def attach_diffs(proposals) -> None:
         proposal.rows, proposal.conflicts = rows, conflicts
     for model, change_sets in unlabelled.items():
         values.label_changes(model, change_sets, sides=("current",))
+
+
+def _is_money(field) -> bool:
+    return field is not None and field_kind(field) == "money"
 
 
 def _plain(value) -> str:

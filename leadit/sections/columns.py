@@ -131,6 +131,13 @@ def kind_of(model_field, unit: str) -> str:
     return "text"
 
 
+def field_kind(model_field) -> str:
+    """The kind of a model field's values, as its column has it ("money" for an amount in USD,
+    by the unit in its verbose name)."""
+    match = UNIT_IN_NAME.match(str(model_field.verbose_name))
+    return kind_of(model_field, match["unit"] if match else "")
+
+
 def naming_fields(model) -> tuple[str, ...]:
     names = {f.name for f in model._meta.concrete_fields}
     return tuple(name for name in NAMING_FIELDS if name in names) or ("pk",)

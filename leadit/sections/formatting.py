@@ -2,6 +2,10 @@
 and in an Excel file. Money, numbers, years, dates, choices, countries, booleans, related records
 and "not disclosed" are written here and nowhere else.
 
+Money (USD million) reads one way wherever a person reads it, on pages, in the History, in
+proposals, filter chips and e-mails: `money_text` (1,200 · 1,200.5 · 0.05 · < 0.01 · 0); shares
+of an amount read as whole percents, `share_text` (45 % · < 1 %).
+
 Three targets:
 - "html": for pages (table cells, record facts): separators, links, badges, a marked-up
   "not disclosed";
@@ -12,7 +16,7 @@ Three targets:
 """
 
 import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.template.defaultfilters import date as date_filter
@@ -31,22 +35,60 @@ NUMERIC = {"money", "number", "year"}
 
 def number(value, places: int) -> str:
     """A number with thousands separators and `places` decimals: 1,234.5 (the site's English
-    format, what humanize's intcomma writes, at a fraction of its cost: every money cell of
-    every list comes here)."""
+    format, what humanize's intcomma writes, at a fraction of its cost: every number cell of
+    every list comes here; money cells go through money_text, as cheap)."""
     if places:
         return f"{Decimal(value).quantize(Decimal(1).scaleb(-places)):,.{places}f}"
     return f"{round(value):,}"
 
 
-def money(value, places: int = 1):
-    """USD million with separators; None reads 'not disclosed'. Amounts under a million keep
-    two decimals, so USD 50,000 reads 0.05 and not 0.0."""
+CENT = Decimal("0.01")
+UNDER_A_CENT = "< 0.01"  # a positive amount that two decimals would show as 0
+UNDER_ONE_PERCENT = "< 1 %"
+
+
+def _decimal(value) -> Decimal:
+    """A stored amount, a sum or a proposal's text ("1200.5") as a Decimal (floats by their
+    shortest text, so 0.05 stays 0.05)."""
+    return Decimal(str(value)) if isinstance(value, float | str) else Decimal(value)
+
+
+def money_text(value) -> str:
+    """USD million as people read it everywhere: thousands separators, at most two decimals,
+    no trailing zeros (1200.00 -> '1,200', 1200.5 -> '1,200.5', 1234.567 -> '1,234.57'); a
+    positive amount under half a cent reads '< 0.01', zero '0', None 'not disclosed'. Text
+    that is not a number is returned as it is. Files (CSV, Excel, IATI) keep plain numbers."""
+    if value is None or value == "":
+        return NOT_DISCLOSED_TEXT
+    try:
+        amount = _decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)
+    if not amount.is_finite():
+        return str(value)
+    rounded = amount.quantize(CENT, ROUND_HALF_UP)
+    if not rounded:
+        return UNDER_A_CENT if amount > 0 else "0"
+    return f"{rounded:,.2f}".rstrip("0").removesuffix(".")
+
+
+def money(value):
+    """money_text for pages: 'not disclosed' is marked up."""
     if value is None or value == "":
         return NOT_DISCLOSED
-    places = int(places)
-    if 0 < abs(value) < 1:
-        places = max(places, 2)
-    return number(value, places)
+    return money_text(value)
+
+
+def share_text(part, whole) -> str:
+    """`part` as a whole percent of `whole` ('45 %'); a positive share under 1 % reads '< 1 %'
+    (not '0 %'); '' without a positive whole."""
+    if whole is None or part is None or _decimal(whole) <= 0:
+        return ""
+    percent = _decimal(part) * 100 / _decimal(whole)
+    rounded = percent.quantize(Decimal(1), ROUND_HALF_UP)
+    if not rounded and percent > 0:
+        return UNDER_ONE_PERCENT
+    return f"{rounded:,f} %"
 
 
 def quantity(value):

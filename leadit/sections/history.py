@@ -10,6 +10,9 @@ from django_countries.fields import CountryField
 
 from leadit.people import name_of
 
+from .columns import field_kind
+from .formatting import money_text
+
 ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 SKIPPED = {"version", "updated_at", "created_at", "search_text"}
 EMPTY = "—"
@@ -62,8 +65,8 @@ def related_names(pairs) -> dict:
 
 def readable(field, value, names: dict):
     """A stored value as a person reads it: "—" for none, related records by name (`names`
-    from related_names), a choice or a country by its label, yes or no; any other value as it
-    is."""
+    from related_names), a choice or a country by its label, yes or no, money as every page
+    writes it (1,200, not 1200.00); any other value as it is."""
     if value is None or value == "" or value == []:
         return EMPTY
     if isinstance(value, bool):  # a yes/no field, or a yes/no/unknown one that is known
@@ -78,6 +81,8 @@ def readable(field, value, names: dict):
         return countries.name(value) or value
     if field.choices:
         return dict(field.flatchoices).get(value, value)
+    if field_kind(field) == "money":
+        return money_text(value)
     return value
 
 

@@ -32,10 +32,11 @@ from leadit.jobs.tasks import counting, hand_over
 from leadit.roles import TRACKER_APPS
 
 from .caching import cache_select_options
-from .columns import declaration_for
+from .columns import declaration_for, field_kind
 from .csvstream import neutralise, stream_csv
 from .excel import export_filename, xlsx_response
 from .fields import EMPTY_IN_FILTERS, label_empty_choices
+from .formatting import money_text
 from .internal import sees_internal
 from .models import ColumnChoice, not_verified
 from .ordering import sort_order
@@ -356,7 +357,9 @@ class TrackerFilterSet(django_filters.FilterSet, metaclass=TrackerFilterSetMetac
 
     def _value_label(self, name: str, field, value: str) -> str:
         """What a chip shows for a value: the record or option label, found among what the
-        form has already loaded (no query per chip)."""
+        form has already loaded (no query per chip); an amount as pages write it (1,200)."""
+        if self._filters_money(name):
+            return money_text(value)
         if hasattr(field, "queryset"):
             key = getattr(field, "to_field_name", None) or "pk"
             chosen = self.form.cleaned_data.get(name)
@@ -372,6 +375,15 @@ class TrackerFilterSet(django_filters.FilterSet, metaclass=TrackerFilterSetMetac
                 if str(option) == value:
                     return str(label)
         return value
+
+    def _filters_money(self, name: str) -> bool:
+        """Whether the filter `name` compares an amount of money (capex from, gap at least)."""
+        field_name = getattr(self.filters.get(name), "field_name", None)
+        try:
+            model_field = self._meta.model._meta.get_field(field_name) if field_name else None
+        except FieldDoesNotExist:
+            return False
+        return getattr(model_field, "concrete", False) and field_kind(model_field) == "money"
 
 
 def internal_text_fields(model) -> list[str]:

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
+from leadit.sections.formatting import money_text
 from members.models import Organisation
 from partnerships.models import Project
 
@@ -42,7 +43,7 @@ def test_add_a_tranche_in_place_and_see_the_totals_change(page, site):
     expect(page.locator("#financing")).to_contain_text("EUR 92 million")
     project.refresh_from_db()
     assert project.financing_secured_musd == secured_before + Decimal("100")
-    expected = f"{project.financing_secured_musd:,.1f}"
+    expected = money_text(project.financing_secured_musd)  # as every page writes it
     expect(page.locator("#financing-secured")).to_have_text(expected)
     expect(page.locator("#key-figures")).to_contain_text(expected)
     expect(page.locator("#messages")).to_contain_text("created")

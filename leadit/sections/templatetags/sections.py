@@ -15,9 +15,16 @@ register = template.Library()
 
 
 @register.filter
-def money(value, places: int = 1):
-    """USD million with thousands separators; None reads 'not disclosed'."""
-    return formatting.money(value, places)
+def money(value):
+    """USD million as every page writes it (formatting.money_text: 1,200 · 1,200.5 · 0.05 ·
+    < 0.01); None reads 'not disclosed'."""
+    return formatting.money(value)
+
+
+@register.filter
+def share_of(part, whole) -> str:
+    """`{{ secured|share_of:capex }}`: a whole percent, '< 1 %' for a positive share under 1 %."""
+    return formatting.share_text(part, whole)
 
 
 @register.filter
@@ -110,7 +117,7 @@ def compact(value, kind="count", exact_unit=True):
     if kind == "count":
         return intcomma(value)
     unit = UNITS[kind]
-    exact = f"{money(value, 0)} USD m" if kind == "money" else f"{quantity(value)} {unit}"
+    exact = f"{money(value)} USD m" if kind == "money" else f"{quantity(value)} {unit}"
     in_usd = kind == "money"
     shown = _compact(Decimal(value) * 10**6 if in_usd else value, at_least_millions=in_usd)
     if not exact_unit:
