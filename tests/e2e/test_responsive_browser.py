@@ -105,6 +105,20 @@ def pipeline_reads_at(page, width_name: str) -> list[str]:
         problems.append("pipeline [phone]: the table head shows (sort from 'Sort by' instead)")
     if not page.get_by_label("Sort by").is_visible():
         problems.append("pipeline [phone]: no 'Sort by' control")
+    # Each sort reads whole in the select once chosen (the longest is the commissioning year).
+    clipped = page.evaluate(
+        """() => {
+            const select = document.querySelector("#sort-by");
+            const style = getComputedStyle(select);
+            const pen = document.createElement("canvas").getContext("2d");
+            pen.font = style.font;
+            const room = select.clientWidth - parseFloat(style.paddingLeft)
+                - parseFloat(style.paddingRight) - 16;  // the drop-down arrow
+            return [...select.options].map(o => o.text)
+                .filter(text => pen.measureText(text).width > room);
+        }"""
+    )
+    problems += [f"pipeline [phone]: the sort '{text}' is cut off" for text in clipped]
     return problems
 
 
