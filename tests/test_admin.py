@@ -218,3 +218,33 @@ def test_admin_search_still_finds_fields_outside_the_search_text(staff_client):
     factories.TechnologyFactory(name="Electric arc furnace")
     response = staff_client.get(admin_url(Technology, "changelist"), {"q": "h2-dri-route"})
     assert list(response.context["cl"].result_list) == [technology]
+
+
+def column_sorted(client, model, column: str, descending=False) -> list:
+    """The changelist sorted by one of its columns, as clicking its header does."""
+    url = admin_url(model, "changelist")
+    index = list(client.get(url).context["cl"].list_display).index(column)
+    response = client.get(url, {"o": f"-{index}" if descending else str(index)})
+    return list(response.context["cl"].result_list)
+
+
+def test_admin_columns_sort_as_the_site_s_lists(staff_client):
+    """Z to A keeps blank countries last; choices sort by their labels, not their codes; blank
+    amounts last whichever way."""
+    for name, country, org_type in (
+        ("UK co", "GB", "70"),
+        ("Blank co", "", "10"),
+        ("Ghana co", "GH", "80"),
+    ):
+        OrganisationFactory(name=name, country=country, org_type=org_type)
+    names = [o.name for o in column_sorted(staff_client, Organisation, "country", True)]
+    assert names[-1] == "Blank co" and names.index("UK co") < names.index("Ghana co")
+    labels = [
+        o.get_org_type_display() for o in column_sorted(staff_client, Organisation, "org_type")
+    ]
+    assert labels == sorted(labels, key=str.casefold)
+    for name, capex in (("Small", 5), ("Unknown", None), ("Large", 900)):
+        ProjectFactory(name=name, capex_musd=capex)
+    for descending in (False, True):
+        listed = [p.name for p in column_sorted(staff_client, Project, "capex", descending)]
+        assert listed[-1] == "Unknown"

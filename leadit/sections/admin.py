@@ -5,12 +5,12 @@ a column), and a search box that ignores accents as the site's does."""
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.models import OrderBy
 from django.db.models.functions import Lower
 from django.utils.text import smart_split, unescape_string_literal
-from django_countries.fields import CountryField
 from simple_history.admin import SimpleHistoryAdmin
 
-from .ordering import CountryOrder, field_at
+from .ordering import field_at, sort_order
 from .search import Searchable, name_key, text_search
 
 NAME_FIELDS = ("name", "title")  # what a record is called, where it has one
@@ -29,12 +29,22 @@ def text_field(model, path: str) -> bool:
 
 
 def case_insensitive(model, ordering) -> list:
-    """The ordering with its text columns lower-cased: 'acme' sorts beside 'Acme'."""
+    """The ordering as the site's lists sort (`sort_order`): names case and accents aside,
+    countries by name, stages first to last, other choices by label, blanks last either way;
+    other text case-blind ('acme' beside 'Acme'). Relations keep their model's own order."""
     result = []
     for item in ordering:
-        if isinstance(item, str) and text_field(model, item.lstrip("-")):
-            lowered = Lower(item.lstrip("-"))
-            item = lowered.desc() if item.startswith("-") else lowered.asc()
+        if isinstance(item, str) and item.lstrip("-") not in ("pk", "id"):
+            path, descending = item.lstrip("-"), item.startswith("-")
+            field = field_at(model, path)
+            if text_field(model, path) and name_key(model, path) is None:
+                lowered = Lower(path)
+                item = lowered.desc() if descending else lowered.asc()
+            elif field is not None and field.concrete and not field.is_relation:
+                item = sort_order(model, path, descending)[0]
+        elif isinstance(item, OrderBy) and not (item.nulls_first or item.nulls_last):
+            # A computed column (the commissioning year shown): blanks last too.
+            item = OrderBy(item.expression, descending=item.descending, nulls_last=True)
         result.append(item)
     return result
 
@@ -61,15 +71,10 @@ def folded_search_fields(model, search_fields) -> list[str]:
 
 
 class CaseInsensitiveChangeList(ChangeList):
-    def get_ordering_field(self, field_name):
-        """A name sorts as on the site (case and accents aside, `name_key`), a country by its
-        name (`CountryOrder`), other text case-blind."""
-        field = super().get_ordering_field(field_name)
-        if isinstance(field, str) and isinstance(field_at(self.model, field), CountryField):
-            return CountryOrder(field)
-        if isinstance(field, str) and text_field(self.model, field.lstrip("-")):
-            return name_key(self.model, field) or Lower(field)
-        return field
+    def get_ordering(self, request, queryset):
+        """A column header sorts as the site's lists do (`case_insensitive`): the chosen
+        direction is known here, so Z to A still puts blank countries and amounts last."""
+        return case_insensitive(self.model, super().get_ordering(request, queryset))
 
 
 class TrackerAdmin(SimpleHistoryAdmin):
