@@ -1,5 +1,7 @@
 """The login wall over every URL (walked from the resolver), and the two roles."""
 
+import re
+
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, Permission
@@ -9,7 +11,9 @@ from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from leadit.roles import SECRETARIAT, TRACKER_APPS, VIEWER
+from leadit.sections.columns import declaration_for
 from leadit.sections.registry import viewname
+from leadit.sections.views import list_view
 from members.models import FocalPoint, Organisation
 from partnerships.models import Assistance, Financing, Project
 
@@ -48,8 +52,9 @@ POST_ONLY_SUFFIXES = (
     "_set_active",
 )
 WRITE_SUFFIXES = ("_create", "_update", "_delete", *POST_ONLY_SUFFIXES)
-# A user's own settings (a list's column chooser): POST-only and open to every role, since
-# they change no record; tests/test_responsive.py checks login, CSRF and bad input.
+# A user's own settings (a list's Columns control, "Save as my default"): POST-only and open
+# to every role, since they change no record; tests/test_columns.py checks login, CSRF and bad
+# input, and test_every_lists_columns_control_offers_what_the_role_reads below every list.
 OWN_SETTINGS = {"save_columns"}
 
 
@@ -193,6 +198,43 @@ def test_the_matrix_covers_every_kind_of_url():
 def test_viewer_and_secretariat_can_read(viewer_client, staff_client, records, path, name):
     for client in (viewer_client, staff_client):
         assert read(client, path) == 200, path
+
+
+LIST_URLS = [(p, n) for p, n in READ_URLS if list_view(n) is not None]
+
+
+def test_walk_finds_every_list_with_columns():
+    assert {"/pipeline/", "/members/", "/engagements/", "/partnerships/", "/forum/"} <= {
+        p for p, _ in LIST_URLS
+    }
+
+
+@pytest.mark.parametrize("path, name", LIST_URLS)
+def test_every_lists_columns_control_offers_what_the_role_reads(
+    viewer_client, staff_client, viewer_user, secretariat_user, records, path, name
+):
+    """One Columns control a list, offering every column the user may read (the Secretariat's
+    internal ones to the Secretariat only), saved per user with a CSRF-protected POST."""
+    view = list_view(name)
+    declared = declaration_for(view.model)
+    for client, user in ((viewer_client, viewer_user), (staff_client, secretariat_user)):
+        html = client.get(path).content.decode()
+        assert html.count("data-column-control") == 1, path
+        control = html.split("data-column-control>")[1].split("</details>")[0]
+        assert 'method="post" action="/columns/"' in control
+        assert 'name="csrfmiddlewaretoken"' in control
+        offered = re.findall(r'name="columns" value="([^"]+)" data-column-choice', control)
+        readable = {c.name for c in declared.columns_for(user)} - {"id"}
+        own = [c.name for c in view.columns if not c.internal or c.name in readable]
+        assert offered[: len(own)] == own, path
+        assert set(offered[len(own) :]) == readable - set(own), path
+        internal = {c.name for c in declared.columns if c.internal}
+        if user is viewer_user:
+            assert not internal & set(offered), path
+        else:
+            assert internal <= set(offered), path
+        response = client.post("/columns/", {"list": name, "columns": offered, "next": path})
+        assert response.status_code == 303 and response["Location"] == path
 
 
 @pytest.mark.parametrize("path, name", WRITE_URLS)

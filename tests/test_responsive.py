@@ -12,7 +12,6 @@ from html import unescape
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
-from django.test import Client
 from pytest_django.asserts import assertContains, assertInHTML
 
 from leadit.sections.templatetags.sections import compact, figure
@@ -161,57 +160,3 @@ def test_pipeline_rows_carry_their_phone_card_places_and_a_sort_by_control(staff
     assertInHTML('<option value="name">Project, A to Z</option>', html, count=1)
     assert 'id="sort-by" data-sort-select' in html  # sets the form's sort (leadit.js)
     assert html.count('name="sort"') == 1  # one sort value sent with the filters
-
-
-LIST = "partnerships:project_list"
-
-
-def choose(client, shown, next_url="/pipeline/", list_name=LIST):
-    return client.post("/columns/", {"list": list_name, "show": shown, "next": next_url})
-
-
-def test_column_chooser_keeps_each_users_choice_for_wide_screens(
-    staff_client, viewer_client, secretariat_user
-):
-    ProjectFactory(name="Alpha plant")
-    shown = ["name", "sponsor", "country", "stage", "capex_musd", "financing_gap_musd"]
-    response = choose(staff_client, shown, "/pipeline/?stage=identified")
-    assert response.status_code == 303
-    assert response["Location"] == "/pipeline/?stage=identified"
-    html = staff_client.get("/pipeline/").content.decode()
-    # Hidden on wide screens (CSS), still on the phone card where the card has them.
-    assert '<th scope="col" class="col-hidden card-off" aria-sort="none">' in html  # sector
-    assert 'class="num col-hidden card-7" data-label="Commissioning year"' in html
-    assert 'class="num card-5" data-label="Capex (USD m)"' in html
-    assertInHTML('<input type="checkbox" name="show" value="abatement_tco2e">', html)  # unticked
-    assertContains(staff_client.get("/pipeline/"), "(3 hidden)")
-    # Another user's list is untouched, and the CSV still has every column.
-    assert "col-hidden" not in viewer_client.get("/pipeline/").content.decode()
-    export = b"".join(staff_client.get("/pipeline/export.csv").streaming_content)
-    assert b"Abatement" in export.splitlines()[0]
-    # The choice is the user's, not the browser's: it is there on a fresh log-in elsewhere.
-    elsewhere = Client()
-    elsewhere.force_login(secretariat_user)
-    assert "(3 hidden)" in elsewhere.get("/pipeline/").content.decode()
-
-
-def test_column_chooser_refuses_bad_input(staff_client):
-    ProjectFactory(name="Alpha plant")
-    response = choose(staff_client, ["name", "password"])
-    assert response.status_code == 422
-    assert "No such column: password" in response.content.decode()
-    for name in ("", "dashboard", "partnerships:project_detail", "nowhere:at_all"):
-        assert choose(staff_client, ["name"], list_name=name).status_code == 422, name
-    # Only ever back to the same list.
-    assert choose(staff_client, ["name"], "https://evil.example/")["Location"] == "/pipeline/"
-    assert choose(staff_client, ["name"], "/members/")["Location"] == "/pipeline/"
-    choose(staff_client, [])  # even with nothing ticked, the project name stays
-    html = staff_client.get("/pipeline/").content.decode()
-    assert '<th scope="col" class="card-1" aria-sort="none">' in html
-    assert staff_client.get("/columns/").status_code == 405
-
-
-def test_column_chooser_needs_a_login_and_csrf(client, viewer_client):
-    assert choose(client, ["name"]).status_code == 302  # to the log-in page
-    viewer_client.handler.enforce_csrf_checks = True
-    assert choose(viewer_client, ["name"]).status_code == 403

@@ -107,8 +107,9 @@ class SourcedModel(TrackedModel):
 
 
 class ColumnChoice(models.Model):
-    """The columns a user hid from one list on wide screens. Kept per user in the database,
-    not in the session: the choice follows them to any computer and survives logging out."""
+    """A user's own columns for one list ("Save as my default" of its Columns control). Kept
+    per user in the database, not in the session: the choice follows them to any computer and
+    survives logging out (the session holds a copy from log-in, see views.column_defaults)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="column_choices"
@@ -116,7 +117,11 @@ class ColumnChoice(models.Model):
     list_name = models.CharField(
         max_length=100
     )  # the list's URL name, e.g. partnerships:project_list
-    hidden = models.JSONField(default=list)  # column keys
+    # The columns shown after the first (which names the row and always shows), in order, by
+    # their names (any column the list offers). None: a choice saved before there was one
+    # control, which only hid some of the list's own columns (`hidden`, their keys).
+    shown = models.JSONField(null=True, blank=True, default=None)
+    hidden = models.JSONField(default=list, blank=True)  # column keys; read when shown is None
 
     class Meta:
         constraints = [
@@ -127,3 +132,11 @@ class ColumnChoice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.list_name}"
+
+    def shown_names(self, own_columns) -> list[str]:
+        """The names of the columns shown after the first; `own_columns` are the list's own (a
+        choice saved before there was one control: those of them not hidden)."""
+        if self.shown is not None:
+            return list(self.shown)
+        hidden = set(self.hidden)
+        return [column.name for column in own_columns[1:] if column.key not in hidden]

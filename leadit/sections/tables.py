@@ -1,4 +1,4 @@
-"""A list's table, written in Python: its header row, its rows' cells and its column chooser.
+"""A list's table, written in Python: its header row and its rows' cells.
 
 A list's results are rendered on every filter change, sort and page (htmx), and their table is
 most of the work: a page of 25 rows and 9 columns is 225 cells, and in the template each cell
@@ -99,8 +99,8 @@ class TableRows:
     """Writes the header and the cells of each row of a list's table.
 
     columns: the table's columns (the first names the row: a `<th>`, with the bulk-change
-    checkbox when the user has bulk actions); card_order: column key -> place on a phone card;
-    hidden: keys of the columns this user hides on wide screens; sort_links: sort key -> the
+    checkbox when the user has bulk actions); card_order: column key -> place on a phone card
+    (a number, or "more": after the numbered ones); sort_links: sort key -> the
     URL that sorts by it (views.sort_urls); current_sort: the list's sort; rows: the page's
     records; sort_options: the "Sort by" select's options (views.sort_options)."""
 
@@ -108,7 +108,6 @@ class TableRows:
         self,
         columns,
         card_order: dict,
-        hidden,
         bulk: bool,
         sort_links=None,
         current_sort="",
@@ -119,7 +118,7 @@ class TableRows:
         self.rows = rows
         self.sort_options = sort_options
         self.bulk = bulk
-        self.card_order, self.hidden = card_order, hidden
+        self.card_order = card_order
         self.sort_links, self.current_sort = sort_links or {}, current_sort
         self.urls = {}  # model -> its record page's URL with _ID_SLOT for the id, or None
         self.openings = []
@@ -128,9 +127,7 @@ class TableRows:
             if index == 0:
                 self.openings.append(f'<th scope="row" class="{card}">')
                 continue
-            classes = ("num " if column.numeric else "") + (
-                "col-hidden " if column.key in hidden else ""
-            )
+            classes = "num " if column.numeric else ""
             label = conditional_escape(spelled_out(column.label))
             if column.unit:
                 label += f" ({conditional_escape(column.unit)})"
@@ -168,19 +165,6 @@ class TableRows:
             )
         )
 
-    def chooser(self) -> SafeString:
-        """The column chooser's checkboxes (the first column always shows)."""
-        return SafeString(
-            "".join(
-                f'{_ROW_END}<label><input type="checkbox" name="show" '
-                f'value="{_html(column.key)}"'
-                f"{'' if column.key in self.hidden else ' checked'}"
-                f"{' disabled' if index == 0 else ''}> {_html(spelled_out(column.label))}"
-                f"</label>{_ROW_END}"
-                for index, column in enumerate(self.columns)
-            )
-        )
-
     def link(self, record) -> str:
         """A record's URL, as its get_absolute_url gives it: its section's record page, reversed
         once per table and model and the id put in (reverse() for each row was a tenth of the
@@ -209,9 +193,7 @@ class TableRows:
 
         parts = []
         for column in self.columns:
-            classes = ("num " if column.numeric else "") + (
-                "col-hidden " if column.key in self.hidden else ""
-            )
+            classes = "num " if column.numeric else ""
             place = self.card_order.get(column.key)
             classes += f"card-{_html(place)}" if place else "card-off"
             label = _html(unit_abbr(column.label))

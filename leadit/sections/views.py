@@ -471,8 +471,9 @@ class FilteredListView(FragmentListMixin, PermissionMixin, FilterView):
     def list_name(self) -> str:
         return self.request.resolver_match.view_name
 
-    def hidden_columns(self) -> set[str]:
-        return set(column_choices(self.request).get(self.list_name, ()))
+    def saved_columns(self) -> list[str] | None:
+        """The columns this user saved as their default for this list (names), or None."""
+        return column_defaults(self.request).get(self.list_name)
 
     def export_response(self, queryset):
         """Every filtered row, every declared column (not only the table's), as CSV or Excel."""
@@ -521,28 +522,60 @@ class FilteredListView(FragmentListMixin, PermissionMixin, FilterView):
         return None
 
     @cached_property
+    def own_columns(self) -> list:
+        """The list's own columns this user may read: the Secretariat's internal ones (an
+        engagement's owner) only for those who see them."""
+        readable = {c.name for c in declaration_for(self.model).columns_for(self.request.user)}
+        return [c for c in self.columns if not c.internal or c.name in readable]
+
+    @cached_property
+    def column_options(self) -> dict:
+        """{name: column} of every column this user may show in the table: the list's own, in
+        their order, then every other declared column they may read (leadit.sections.columns)."""
+        options = {column.name: column for column in self.own_columns}
+        for column in declaration_for(self.model).columns_for(self.request.user):
+            if column.name != "id":
+                options.setdefault(column.name, column)
+        return options
+
+    @cached_property
+    def chosen_columns(self) -> list[str] | None:
+        """The names the table shows after the first: the `columns` parameter (a view to share
+        or bookmark), else the user's saved default; None: the list's own columns."""
+        if "columns" in self.request.GET:
+            return self.request.GET.getlist("columns")
+        return self.saved_columns()
+
+    @cached_property
     def table_columns(self) -> list:
-        """The table's columns: the list's own, or those the reader chose (`columns`
-        parameter, any declared column; the first, which links to the record, always stays)."""
-        chosen = self.request.GET.getlist("columns")
-        declaration = declaration_for(self.model)
-        readable = {column.name for column in declaration.columns_for(self.request.user)}
-        # The Secretariat's internal columns (an engagement's owner) only for those who see them.
-        columns = [c for c in self.columns if not c.internal or c.name in readable]
-        own = {column.name: column for column in columns}
-        if not chosen or not columns:
+        """The table's columns: the list's own, or those chosen (any column the list offers;
+        unknown names are passed over, so an old link still opens; the first column, which
+        links to the record, always stays)."""
+        return self.columns_from(self.chosen_columns)
+
+    def columns_from(self, chosen: list[str] | None) -> list:
+        columns = self.own_columns
+        if chosen is None or not columns:
             return columns
-        first = columns[0]
-        known = [n for n in dict.fromkeys(chosen) if n in readable]
-        names = [n for n in known if n not in ("id", first.name)]
-        return [first] + [own.get(name) or declaration[name] for name in names]
+        first, options = columns[0], self.column_options
+        names = [n for n in dict.fromkeys(chosen) if n in options and n != first.name]
+        return [first] + [options[name] for name in names]
 
     def column_choices(self) -> list[dict]:
+        """The Columns control's checkboxes: every column offered, the shown ones checked; the
+        list's own first (`own`), then the others."""
         shown = {column.name for column in self.table_columns}
+        own = {column.name for column in self.own_columns}
+        first = self.own_columns[0].name
         return [
-            {"name": column.name, "label": column.header, "shown": column.name in shown}
-            for column in declaration_for(self.model).columns_for(self.request.user)
-            if column.name != "id" and column.name != self.columns[0].name
+            {
+                "name": name,
+                "label": spelled_out(column.label) + (f" ({column.unit})" if column.unit else ""),
+                "shown": name in shown,
+                "own": name in own,
+                "first": name == first,
+            }
+            for name, column in self.column_options.items()
         ]
 
     def paginate_queryset(self, queryset, page_size):
@@ -566,7 +599,7 @@ class FilteredListView(FragmentListMixin, PermissionMixin, FilterView):
         if self.row_fields is None:
             return None
         fields = list(self.row_fields)
-        own = {column.name for column in self.columns}
+        own = {column.name for column in self.own_columns}
         for column in self.table_columns:
             if column.name in own:
                 continue
@@ -578,6 +611,15 @@ class FilteredListView(FragmentListMixin, PermissionMixin, FilterView):
                 return None
             fields.append(field.name)
         return fields
+
+    def columns_state(self) -> str:
+        """What the Columns control says of the columns shown."""
+        saved = self.saved_columns()
+        if "columns" not in self.request.GET:
+            return "list" if saved is None else "yours"
+        if self.table_columns == self.columns_from(saved):
+            return "list" if saved is None else "yours"
+        return "unsaved"
 
     def create_url(self) -> str | None:
         if not can(self.request.user, "add", self.model):
@@ -600,10 +642,11 @@ class FilteredListView(FragmentListMixin, PermissionMixin, FilterView):
             title=self.title or self.model._meta.verbose_name_plural.capitalize(),
             intro=self.intro,
             columns=self.table_columns,
-            column_choices=self.column_choices() if self.columns else [],
-            columns_chosen=bool(self.request.GET.getlist("columns")),
-            card_order=card_order(self.table_columns, self.card_columns),
-            hidden_columns=self.hidden_columns(),
+            column_choices=self.column_choices() if self.own_columns else [],
+            # The URL's own choice of columns, carried by the filters form (one list state).
+            columns_in_url=self.request.GET.getlist("columns"),
+            columns_state=self.columns_state(),
+            card_order=card_order(self.table_columns, self.card_columns, self.own_columns),
             list_name=self.list_name,
             sort_options=sort_options(self.table_columns, filterset.current_sort),
             summary_template=self.summary_template,
@@ -629,7 +672,6 @@ class FilteredListView(FragmentListMixin, PermissionMixin, FilterView):
         context["table_rows"] = TableRows(
             columns,
             context["card_order"],
-            context["hidden_columns"],
             bulk=bool(context["bulk_actions"]),
             sort_links=sort_urls(self.request.GET, sortable, current_sort),
             current_sort=current_sort,
@@ -639,24 +681,47 @@ class FilteredListView(FragmentListMixin, PermissionMixin, FilterView):
         return context
 
 
-COLUMN_CHOICES = "column_choices"
+# The session's copy of the user's saved columns: {list name: names shown after the first}.
+COLUMN_DEFAULTS = "column_defaults"
+
+
+def list_view(list_name: str, request=None):
+    """The FilteredListView of a list's URL name (set up for `request`), or None."""
+    try:
+        func = resolve(reverse(list_name)).func
+    except NoReverseMatch:
+        return None
+    view_class = getattr(func, "view_class", None)
+    if not (view_class and issubclass(view_class, FilteredListView) and view_class.columns):
+        return None
+    view = view_class(**getattr(func, "view_initkwargs", {}))
+    if view.export:  # a file of the list, not a page
+        return None
+    if request is not None:
+        view.setup(request)
+    return view
 
 
 def load_column_choices(sender, request, user, **kwargs):
-    """At log-in: copy the user's column choices into the session (see column_choices)."""
-    choices = ColumnChoice.objects.filter(user=user).values_list("list_name", "hidden")
-    request.session[COLUMN_CHOICES] = dict(choices)
+    """At log-in: copy the user's saved columns into the session (see column_defaults)."""
+    defaults = {}
+    for choice in ColumnChoice.objects.filter(user=user):
+        view = list_view(choice.list_name)
+        if view is not None:
+            defaults[choice.list_name] = choice.shown_names(view.columns)
+    request.session.pop("column_choices", None)  # the copy of the choices before one control
+    request.session[COLUMN_DEFAULTS] = defaults
 
 
-def column_choices(request) -> dict[str, list[str]]:
-    """{list name: hidden column keys} of the user. Kept in the database, so the choice follows
-    them to any computer; the session holds a copy from log-in, so a list page costs no query
-    more (a session from before this feature reads them once)."""
-    choices = request.session.get(COLUMN_CHOICES)
-    if choices is None:
+def column_defaults(request) -> dict[str, list[str]]:
+    """{list name: the column names the user saved for it}. Kept in the database, so the choice
+    follows them to any computer; the session holds a copy from log-in, so a list page costs no
+    query more (a session from before this copy reads them once)."""
+    defaults = request.session.get(COLUMN_DEFAULTS)
+    if defaults is None:
         load_column_choices(None, request, request.user)
-        choices = request.session[COLUMN_CHOICES]
-    return choices
+        defaults = request.session[COLUMN_DEFAULTS]
+    return defaults
 
 
 def tracker_reader(view):
@@ -674,38 +739,53 @@ def tracker_reader(view):
 @tracker_reader
 @require_POST
 def save_columns(request):
-    """The column chooser of a list page: which columns this user shows on wide screens (phones
-    show the list's card_columns). Then back to the list, filters and all."""
+    """The Columns control of a list page: "Save as my default" keeps the columns ticked
+    (`columns`, by name) as this user's own for the list, on any computer; "Reset to default"
+    (`reset`) forgets them, back to the list's own columns. Then back to the list, filters and
+    sort kept, without a `columns` parameter (the list now opens that way)."""
     list_name = request.POST.get("list", "")
-    try:
-        list_url = reverse(list_name)
-    except NoReverseMatch:
-        list_url = None
-    view_class = getattr(resolve(list_url).func, "view_class", None) if list_url else None
-    if not (view_class and issubclass(view_class, FilteredListView)):
+    view = list_view(list_name, request)
+    if view is None:
         return HttpResponse("No such list.", status=422, content_type="text/plain")
-    require_perm(request.user, "view", view_class.model)
-    keys = [column.key for column in view_class.columns]
-    unknown = set(request.POST.getlist("show")) - set(keys)
-    if unknown:
-        message = f"No such column: {', '.join(sorted(unknown))}."
-        return HttpResponse(message, status=422, content_type="text/plain")
-    # The first column names the row: it always shows.
-    hidden = [key for key in keys[1:] if key not in request.POST.getlist("show")]
-    ColumnChoice.objects.update_or_create(
-        user=request.user, list_name=list_name, defaults={"hidden": hidden}
-    )
-    request.session[COLUMN_CHOICES] = {**column_choices(request), list_name: hidden}
+    require_perm(request.user, "view", view.model)
+    list_url = reverse(list_name)
+    if "reset" in request.POST:
+        ColumnChoice.objects.filter(user=request.user, list_name=list_name).delete()
+        defaults = dict(column_defaults(request))
+        defaults.pop(list_name, None)
+        request.session[COLUMN_DEFAULTS] = defaults
+    else:
+        first = view.own_columns[0].name
+        chosen = list(dict.fromkeys(request.POST.getlist("columns")))
+        unknown = [name for name in chosen if name not in view.column_options]
+        if unknown:  # or one this user may not read: the same answer
+            message = f"No such column: {', '.join(sorted(unknown))}."
+            return HttpResponse(message, status=422, content_type="text/plain")
+        shown = [name for name in chosen if name != first]  # the first always shows
+        ColumnChoice.objects.update_or_create(
+            user=request.user, list_name=list_name, defaults={"shown": shown, "hidden": []}
+        )
+        request.session[COLUMN_DEFAULTS] = {**column_defaults(request), list_name: shown}
     back = request.POST.get("next", "")
     if not (back.startswith(list_url + "?") or back == list_url):
         back = list_url  # only ever back to the same list, never elsewhere
-    return HttpResponseRedirect(back, status=303)
+    path, _, query = back.partition("?")
+    query = QueryDict(query, mutable=True)
+    query.pop("columns", None)
+    query = query.urlencode()
+    return HttpResponseRedirect(f"{path}?{query}" if query else path, status=303)
 
 
-def card_order(columns, keys) -> dict[str, int]:
-    """Column key -> its place on a phone card (1 is the card's title)."""
-    keys = [c.key for c in columns] if keys is None else keys
-    return {key: place for place, key in enumerate(keys, start=1)}
+def card_order(columns, keys, own=()) -> dict:
+    """Column key -> its place on a phone card (1 is the card's title): the list's
+    card_columns (`keys`; None: the table's columns in order), then the columns a reader added
+    to the list's own (`own`), after them ("more" past the twelfth)."""
+    if keys is None:
+        keys = [c.key for c in columns]
+    else:
+        own_keys = {c.key for c in own}
+        keys = list(keys) + [c.key for c in columns if c.key not in own_keys]
+    return {key: place if place <= 12 else "more" for place, key in enumerate(keys, start=1)}
 
 
 SORT_WORDS = {

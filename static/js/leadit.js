@@ -111,6 +111,55 @@
     if (list) list.scrollIntoView({ block: "start" });
   });
 
+  // The Columns control (results head; includes/column_control.html): a tick shows or drops the
+  // column at once through the list's own request. The filters form carries the ticked names
+  // (hidden inputs, so the link keeps `columns=` to share and filtering keeps them), in the
+  // control's order and with the first column, so that no other column is still a choice.
+  document.addEventListener("change", function (event) {
+    var box = event.target.closest && event.target.closest("[data-column-choice]");
+    var form = document.getElementById("filters");
+    var state = form && form.querySelector("[data-columns-state]");
+    if (!box || !box.form || !state) return;
+    state.replaceChildren();
+    box.form.querySelectorAll("[data-column-choice]").forEach(function (each) {
+      if (!each.checked) return;
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = "columns";
+      input.value = each.value;
+      state.appendChild(input);
+    });
+    form.requestSubmit();
+  });
+  // It stays open (and scrolled where it was) while the table changes under it; Escape or a
+  // click elsewhere closes it.
+  var columnsOpen = null;
+  document.addEventListener("htmx:beforeSwap", function () {
+    var control = document.querySelector("#results [data-column-control]");
+    var list = control && control.querySelector(".column-control__choices");
+    columnsOpen = control && control.open ? (list ? list.scrollTop : 0) : null;
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    var control = document.querySelector("#results [data-column-control]");
+    if (columnsOpen === null || !control) return;
+    control.open = true;
+    var list = control.querySelector(".column-control__choices");
+    if (list) list.scrollTop = columnsOpen;
+    columnsOpen = null;
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || !event.target.closest) return;
+    var control = event.target.closest("[data-column-control][open]");
+    if (!control) return;
+    control.open = false;
+    control.querySelector("summary").focus();
+  });
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("[data-column-control][open]").forEach(function (control) {
+      if (!control.contains(event.target)) control.open = false;
+    });
+  });
+
   // New rows replace the control a keyboard user just pressed (a sort header, "Next →"): put
   // the focus on the same control in the new rows, or, if it is gone (no "Next" on the last
   // page), on the results themselves, rather than leave it at the top of the page. (htmx itself
@@ -122,6 +171,14 @@
       return function (results) {
         return Array.from(results.querySelectorAll("a[data-sort]")).find(function (link) {
           return link.getAttribute("data-sort").replace(/^-/, "") === key;
+        });
+      };
+    }
+    if (element.matches("[data-column-choice]")) {
+      var value = element.value;
+      return function (results) {
+        return Array.from(results.querySelectorAll("[data-column-choice]")).find(function (box) {
+          return box.value === value;
         });
       };
     }
@@ -274,14 +331,6 @@
       showError("Something went wrong (error " + status + "). Please try again.");
     }
   });
-  // The list's column choices go into the URL only once the reader changes one: until then the
-  // boxes have no name, so filtering keeps short URLs (runs before htmx sees the change).
-  document.addEventListener("change", function (event) {
-    var box = event.target;
-    if (!box.matches || !box.matches("[data-column-choice]")) return;
-    var boxes = box.form ? box.form.querySelectorAll("[data-column-choice]") : [];
-    for (var i = 0; i < boxes.length; i++) boxes[i].name = "columns";
-  }, true);
   document.addEventListener("htmx:sendError", function () {
     showError("The tracker could not be reached. Check the connection and try again.");
   });

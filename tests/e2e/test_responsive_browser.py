@@ -183,20 +183,55 @@ def test_desktop_shows_the_ctrl_click_hint(page, site):
     expect(page.locator(".filters__show")).to_be_hidden()
 
 
-def test_column_chooser_hides_columns_on_wide_screens_only(page, site):
+def panel_in_view(page) -> list[str]:
+    """What of the open Columns panel is out of the window (nothing, at any width)."""
+    box = page.locator(".column-control__panel").bounding_box()
+    size = page.viewport_size
+    problems = []
+    if box["x"] < 0 or box["x"] + box["width"] > size["width"] + 1:
+        problems.append(f"panel runs out sideways at {size['width']} px: {box}")
+    if box["y"] < 0 or box["y"] + box["height"] > size["height"] + 1:
+        problems.append(f"panel runs out of the window at {size['width']} px: {box}")
+    return problems
+
+
+def test_the_columns_control_at_both_widths(page, site):
+    """One Columns control in the results' head at 1280 px and at 375 px; a saved choice
+    drops the columns at every width, and a phone's card keeps the list's own card fields and
+    shows a column the reader adds."""
     page.set_viewport_size({"width": 1280, "height": 900})
     log_in(page, site)
-    page.get_by_text("Columns", exact=True).click()
-    page.locator(".column-chooser").get_by_label("Sector", exact=True).uncheck()
-    page.get_by_label("Abatement", exact=True).uncheck()
-    page.get_by_role("button", name="Save columns").click()
+    control = page.locator("#results .results__head [data-column-control]")
+    control.locator("summary").click()
+    choices = page.get_by_role("group", name="Columns shown in the table")
     head = page.locator("#results thead")
-    expect(head.get_by_role("columnheader", name="Sector")).to_be_hidden()
-    expect(head.get_by_role("columnheader", name="Capex")).to_be_visible()
+    choices.get_by_label("Sector", exact=True).uncheck()
+    expect(head.get_by_role("columnheader", name="Sector")).to_have_count(0)
+    choices.get_by_label("Abatement (t CO2e/yr)", exact=True).uncheck()
+    expect(head.get_by_role("columnheader", name="Abatement")).to_have_count(0)
+    assert panel_in_view(page) == []
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=f"{SHOTS}/pipeline-columns-1280.png")
+    page.get_by_role("button", name="Save as my default").click()
     page.reload()
-    expect(page.get_by_text("(2 hidden)")).to_be_visible()
-    # The phone's cards keep their own fields.
-    page.set_viewport_size({"width": 375, "height": 900})
+    expect(head.get_by_role("columnheader", name="Capex")).to_be_visible()
+    expect(head.get_by_role("columnheader", name="Sector")).to_have_count(0)
+    expect(head.get_by_role("columnheader", name="Abatement")).to_have_count(0)
+    # A phone (the page opened there, its filters folded): the same control, usable; the
+    # cards keep their stage and gap.
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.reload()
     row = page.locator("#results tbody tr").first
     expect(row.locator('td[data-label^="Gap"]')).to_be_visible()
-    expect(page.get_by_text("(2 hidden)")).to_be_hidden()
+    expect(row.locator(".badge")).to_be_visible()
+    expect(control.locator("summary")).to_be_visible()
+    control.locator("summary").click()
+    expect(choices).to_be_visible()
+    assert panel_in_view(page) == []
+    choices.get_by_label("Region", exact=True).check()
+    expect(row.locator('td[data-label="Region"]')).to_be_visible()
+    expect(choices.get_by_label("Region", exact=True)).to_be_checked()
+    assert panel_in_view(page) == []
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/pipeline-columns-375.png")
