@@ -327,6 +327,10 @@
       showError("The tracker is briefly unavailable. Nothing was lost; please try again in a moment.");
     } else if (status === 403) {
       showError("Your account may not make this change.");
+    } else if (status === 404 || status === 410) {
+      // Typically a record another officer removed while this page showed it.
+      showError("Not found (error " + status + "): someone may have removed it meanwhile. " +
+        "Reload the page to see it as it is now.");
     } else {
       showError("Something went wrong (error " + status + "). Please try again.");
     }

@@ -181,3 +181,21 @@ def test_stale_tranche_edit_in_place_says_so_and_keeps_the_typing(browser, site,
     assert tranche.amount_musd == 500 and tranche.note == "Board approval expected in March"
     a_context.close()
     b_context.close()
+
+
+def test_saving_a_tranche_another_officer_removed_says_so(page, site):
+    project = ProjectFactory(name="Walvis Bay green HBI", capex_musd=500)
+    tranche = FinancingFactory(project=project, amount_musd=100, status="sought")
+    log_in(page, site)
+    page.goto(f"{site}{project.get_absolute_url()}")
+    page.locator("#financing").get_by_role("link", name=re.compile("^Edit")).click()
+    page.locator("#tranche-form input[name=amount_musd]").fill("150")
+    tranche.delete()  # meanwhile, another officer removes it
+    page.evaluate("window.__noReload = true")
+    page.get_by_role("button", name="Save tranche").click()
+    expect(page.locator("#messages .message--error")).to_contain_text(
+        "someone may have removed it meanwhile"
+    )
+    # The form and what was typed stay on the page.
+    expect(page.locator("#tranche-form input[name=amount_musd]")).to_have_value("150")
+    assert page.evaluate("window.__noReload") is True
