@@ -137,17 +137,22 @@ def test_a_proposal_shows_a_proposed_amount_as_pages_do(make_focal_point, staff_
         assert "1200" not in diff and "950.50" not in diff
 
 
-def test_a_proposal_stored_before_reads_its_amounts_as_pages_do(make_focal_point, staff_client):
-    """A proposal made before amounts were written this way keeps its stored text ("1200");
-    its page writes the amounts from the stored values."""
+def propose_capex(make_focal_point, *, now: str, proposed: str) -> Proposal:
+    """A focal point of the sponsor proposes a new capex for a project whose capex is `now`."""
     company = OrganisationFactory(name="Acme Steel")
-    project = ProjectFactory(sponsor=company, capex_musd=Decimal("100"))
+    project = ProjectFactory(sponsor=company, capex_musd=Decimal(now))
     user = make_focal_point(company)
     focal = Client()
     focal.force_login(user)
-    data = post_data(ProjectForm, project, user, capex_musd="1200")
+    data = post_data(ProjectForm, project, user, capex_musd=proposed)
     assert focal.post(f"/pipeline/{project.pk}/propose/", data).status_code == 302
-    proposal = Proposal.objects.get()
+    return Proposal.objects.get()
+
+
+def test_a_proposal_stored_before_reads_its_amounts_as_pages_do(make_focal_point, staff_client):
+    """A proposal made before amounts were written this way keeps its stored text ("1200");
+    its page writes the amounts from the stored values."""
+    proposal = propose_capex(make_focal_point, now="100", proposed="1200")
     proposal.changes["capex_musd"].update(old_display="100.00", new_display="1200")
     proposal.save()
 
@@ -159,13 +164,7 @@ def test_a_proposal_stored_before_reads_its_amounts_as_pages_do(make_focal_point
 
 def test_the_mail_about_a_proposal_writes_amounts_as_pages_do(make_focal_point, settings):
     settings.SECRETARIAT_EMAIL = "secretariat@leadit.example"
-    company = OrganisationFactory(name="Acme Steel")
-    project = ProjectFactory(sponsor=company, capex_musd=Decimal("0.05"))
-    user = make_focal_point(company)
-    focal = Client()
-    focal.force_login(user)
-    data = post_data(ProjectForm, project, user, capex_musd="1200.00")
-    assert focal.post(f"/pipeline/{project.pk}/propose/", data).status_code == 302
+    propose_capex(make_focal_point, now="0.05", proposed="1200.00")
     run_worker()
     [sent] = mail.outbox
     assert "Capex (USD million): 0.05 -> 1,200" in sent.body
