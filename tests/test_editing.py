@@ -531,3 +531,23 @@ def test_every_described_field_points_at_text_on_the_page(staff_client):
         assert not [ref for ref in refs if ref not in ids], section
         described += len(refs)
     assert described  # the forms have help on some fields
+
+
+def test_a_conflict_with_no_earlier_version_does_not_claim_nothing_changed(
+    staff_client, secretariat_user, django_user_model
+):
+    """Generated rows have no first audit-trail entry: after a colleague's save, the one entry
+    has nothing to compare with. The page says the changes cannot be told apart, not that the
+    colleague changed no visible field."""
+    project = ProjectFactory(name="Bulk plant", site="Old site")
+    project.history.all().delete()
+    url = f"/pipeline/{project.pk}/edit/"
+    form = staff_client.get(url)
+    olga = django_user_model.objects.create_user("olga", is_staff=True)
+    olga.groups.set(secretariat_user.groups.all())
+    colleague = Client()
+    colleague.force_login(olga)
+    assert colleague.post(url, edit_data(form, site="Her site"), headers=HTMX).status_code == 200
+    response = staff_client.post(url, edit_data(form, name="My name"), headers=HTMX)
+    assertContains(response, "not in the audit trail", status_code=409)
+    assert "no visible field changed" not in response.content.decode()
