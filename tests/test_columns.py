@@ -107,6 +107,23 @@ def test_the_link_names_the_columns_and_the_control_follows_it(staff_client):
     assert ticked(fragment) == ["name", "stage", "country_region"]
     # An old link naming a column that is no more still opens, without it.
     assert head(staff_client.get("/pipeline/", {"columns": ["name", "nonsense"]})) == ["Project"]
+    # One naming nothing the list has (emptied by hand, all of it stale): the standard table.
+    standard = head(staff_client.get("/pipeline/"))
+    for columns in ([""], ["nonsense"]):
+        assert head(staff_client.get("/pipeline/", {"columns": columns})) == standard
+
+
+def test_a_column_is_offered_once_whatever_its_names(staff_client):
+    """The contacts' Organisation is the declared `organisation` column; the organisations'
+    Type is `org_type`: each once in the control, so it cannot be shown twice."""
+    from .factories import ContactFactory
+
+    ContactFactory()
+    for path, label in (("/contacts/", "Organisation"), ("/organisations/", "Type")):
+        html = control(staff_client.get(path))
+        labels = re.findall(r"data-column-choice[^>]*>\s*([^<(]+?)\s*[<(]", html)
+        assert labels.count(label) == 1, (path, labels)
+        assert "Organisation type" not in labels, labels
 
 
 def test_save_as_my_default_opens_the_list_that_way_on_any_computer(

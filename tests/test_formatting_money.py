@@ -181,6 +181,10 @@ def test_pipeline_totals_and_money_filter_chips_write_amounts_as_cells_do(staff_
     assert "Capex from (USD m): 0.2" in chips
     assert "Capex to (USD m): 1,500.5" in chips and "1500.50" not in chips
     assert ">1,200.25<" in html and ">0.25<" in html
+    # A filter is shown as it applies: 'at least 0.005' is not '0.01' (nor '< 0.01').
+    html = staff_client.get("/pipeline/", {"gap_min": "0.005", "capex_min": "1234.5678"})
+    chips = text_of(html.content.decode().split('<ul class="chips"')[1].split("</ul>", 1)[0])
+    assert "(USD m): 0.005" in chips and "(USD m): 1,234.5678" in chips
 
 
 def test_the_secured_share_under_one_percent_is_not_zero(staff_client):

@@ -72,6 +72,18 @@ def money_text(value) -> str:
     return f"{rounded:,.2f}".rstrip("0").removesuffix(".")
 
 
+def money_as_typed(value) -> str:
+    """An amount someone typed (a filter's), with separators but never rounded: a filter 'gap
+    at least 0.005' applies 0.005, so its chip must not read '0.01'."""
+    try:
+        amount = _decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)
+    if not amount.is_finite() or amount.as_tuple().exponent >= -2:
+        return money_text(value)
+    return f"{amount.normalize():,f}"
+
+
 def money(value):
     """money_text for pages: 'not disclosed' is marked up."""
     if value is None or value == "":

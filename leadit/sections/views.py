@@ -36,7 +36,7 @@ from .columns import declaration_for, field_kind
 from .csvstream import neutralise, stream_csv
 from .excel import export_filename, xlsx_response
 from .fields import EMPTY_IN_FILTERS, label_empty_choices
-from .formatting import money_text
+from .formatting import money_as_typed
 from .internal import sees_internal
 from .models import ColumnChoice, not_verified
 from .ordering import sort_order
@@ -359,7 +359,7 @@ class TrackerFilterSet(django_filters.FilterSet, metaclass=TrackerFilterSetMetac
         """What a chip shows for a value: the record or option label, found among what the
         form has already loaded (no query per chip); an amount as pages write it (1,200)."""
         if self._filters_money(name):
-            return money_text(value)
+            return money_as_typed(value)
         if hasattr(field, "queryset"):
             key = getattr(field, "to_field_name", None) or "pk"
             chosen = self.form.cleaned_data.get(name)
@@ -533,8 +533,14 @@ class FilteredListView(FragmentListMixin, PermissionMixin, FilterView):
         """{name: column} of every column this user may show in the table: the list's own, in
         their order, then every other declared column they may read (leadit.sections.columns)."""
         options = {column.name: column for column in self.own_columns}
+        # A declared column that an own one already shows, under another name: the contacts'
+        # "organisation.name" is the "organisation" column, the organisations' Type (sorted by
+        # org_type) is "org_type".
+        shown = {c.sort for c in self.own_columns if c.sort} | {
+            c.key.removesuffix(".name") for c in self.own_columns
+        }
         for column in declaration_for(self.model).columns_for(self.request.user):
-            if column.name != "id":
+            if column.name != "id" and column.name not in shown:
                 options.setdefault(column.name, column)
         return options
 
@@ -542,8 +548,11 @@ class FilteredListView(FragmentListMixin, PermissionMixin, FilterView):
     def chosen_columns(self) -> list[str] | None:
         """The names the table shows after the first: the `columns` parameter (a view to share
         or bookmark), else the user's saved default; None: the list's own columns."""
-        if "columns" in self.request.GET:
-            return self.request.GET.getlist("columns")
+        chosen = self.request.GET.getlist("columns")
+        # A link naming nothing the list has (emptied by hand, or every name stale) opens the
+        # list as it would open without it, not as its name column alone.
+        if any(name in self.column_options for name in chosen):
+            return chosen
         return self.saved_columns()
 
     @cached_property
