@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.pages import page_types
 
@@ -65,3 +66,17 @@ def test_every_page_type_is_accessible_and_fits_the_screen(page, site, width_nam
         assert response.status in (200, 404), (path, response.status)
         problems += check(page, name, width_name)
     assert not problems, "\n".join(problems)
+
+
+def test_not_disclosed_carries_no_unit(page, site):
+    """'not disclosed USD m' read as an amount: the unit shows only beside a number."""
+    from tests.factories import ProjectFactory
+
+    project = ProjectFactory(name="Undisclosed kiln", capex_musd=None)
+    log_in(page, site)
+    page.goto(f"{site}{project.get_absolute_url()}")
+    capex = page.locator("#key-figures dt:text-is('Capex') + dd")
+    expect(capex).to_contain_text("not disclosed")
+    assert capex.inner_text().strip() == "not disclosed"  # what shows, not the markup
+    gap = page.locator("#key-figures dt:text-is('Financing gap') + dd")
+    assert "USD m" not in gap.inner_text()
