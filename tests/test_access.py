@@ -227,7 +227,12 @@ def test_every_lists_columns_control_offers_what_the_role_reads(
         readable = {c.name for c in declared.columns_for(user)} - {"id"}
         own = [c.name for c in view.columns if not c.internal or c.name in readable]
         assert offered[: len(own)] == own, path
-        assert set(offered[len(own) :]) == readable - set(own), path
+        # A declared column an own one already shows under another name is not offered twice
+        # (the contacts' "organisation.name" is "organisation"; the Type sorted by org_type).
+        shown = {c.sort for c in view.columns if c.sort} | {
+            c.key.removesuffix(".name") for c in view.columns
+        }
+        assert set(offered[len(own) :]) == readable - set(own) - shown, path
         internal = {c.name for c in declared.columns if c.internal}
         if user is viewer_user:
             assert not internal & set(offered), path
