@@ -213,7 +213,10 @@ def test_the_columns_control_at_both_widths(page, site):
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=f"{SHOTS}/pipeline-columns-1280.png")
-    page.get_by_role("button", name="Save as my default").click()
+    # The save posts and comes back to the list: wait for that page (a reload while it was
+    # on its way raced it: "Not attached to an active page").
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("button", name="Save as my default").click()
     page.reload()
     expect(head.get_by_role("columnheader", name="Capex")).to_be_visible()
     expect(head.get_by_role("columnheader", name="Sector")).to_have_count(0)
