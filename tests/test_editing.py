@@ -24,6 +24,20 @@ from .factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def colleague_client(secretariat_user, django_user_model):
+    """A second Secretariat officer, Olga Okafor, logged in: two officers on one record."""
+    olga = django_user_model.objects.create_user(
+        "olga", first_name="Olga", last_name="Okafor", is_staff=True
+    )
+    olga.groups.set(secretariat_user.groups.all())
+    client = Client()
+    client.force_login(olga)
+    return client
+
+
 HTMX = {"HX-Request": "true", "HX-Target": "form"}
 
 
@@ -210,16 +224,13 @@ def edit_data(response, **changes):
 
 
 def test_second_save_of_the_same_version_is_refused_and_shows_what_changed(
-    staff_client, secretariat_user, django_user_model
+    staff_client, colleague_client
 ):
     project = ProjectFactory(name="Walvis Bay", capex_musd=100)
     url = f"/pipeline/{project.pk}/edit/"
     # Two officers open the same record.
     first_form = staff_client.get(url)
-    other = django_user_model.objects.create_user("olga", is_staff=True)
-    other.groups.set(secretariat_user.groups.all())
-    other_client = Client()
-    other_client.force_login(other)
+    other_client = colleague_client
     second_form = other_client.get(url)
     # The first saves a new capex.
     assert staff_client.post(url, edit_data(first_form, capex_musd="150")).status_code == 302
@@ -447,16 +458,11 @@ def test_stale_edit_answers_with_the_merge_view_in_place_in_every_section(staff_
     assert '{"code": "409", "swap": true}' in page
 
 
-def test_conflict_names_who_saved_meanwhile_as_everywhere(
-    staff_client, secretariat_user, django_user_model
-):
+def test_conflict_names_who_saved_meanwhile_as_everywhere(staff_client, colleague_client):
     project = ProjectFactory(name="Walvis Bay")
     url = f"/pipeline/{project.pk}/edit/"
     form = staff_client.get(url)
-    other = django_user_model.objects.create_user("olga", first_name="Olga", last_name="Okafor")
-    other.groups.set(secretariat_user.groups.all())
-    other_client = Client()
-    other_client.force_login(other)
+    other_client = colleague_client
     other_client.post(url, edit_data(other_client.get(url), site="Lüderitz"))
     response = staff_client.post(url, edit_data(form, name="Renamed"), headers=HTMX)
     assertContains(response, "Changed meanwhile by Olga Okafor", status_code=409)
@@ -534,7 +540,7 @@ def test_every_described_field_points_at_text_on_the_page(staff_client):
 
 
 def test_a_conflict_with_no_earlier_version_does_not_claim_nothing_changed(
-    staff_client, secretariat_user, django_user_model
+    staff_client, colleague_client
 ):
     """Generated rows have no first audit-trail entry: after a colleague's save, the one entry
     has nothing to compare with. The page says the changes cannot be told apart, not that the
@@ -543,10 +549,7 @@ def test_a_conflict_with_no_earlier_version_does_not_claim_nothing_changed(
     project.history.all().delete()
     url = f"/pipeline/{project.pk}/edit/"
     form = staff_client.get(url)
-    olga = django_user_model.objects.create_user("olga", is_staff=True)
-    olga.groups.set(secretariat_user.groups.all())
-    colleague = Client()
-    colleague.force_login(olga)
+    colleague = colleague_client
     assert colleague.post(url, edit_data(form, site="Her site"), headers=HTMX).status_code == 200
     response = staff_client.post(url, edit_data(form, name="My name"), headers=HTMX)
     assertContains(response, "not in the audit trail", status_code=409)
